@@ -74,7 +74,8 @@ final class TensorFormat {
             int width = 0;
             for (long i = 0; i < n; i++) {
                 if (summarise && !shown(shape, i)) continue;
-                width = Math.max(width, probe.format(data.getAtIndex(ValueLayout.JAVA_FLOAT, i)).length());
+                float v = data.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+                if (Float.isFinite(v)) width = Math.max(width, probe.format(v).length()); // as torch: nan/inf don't widen
             }
             return new Style(kind, width);
         }

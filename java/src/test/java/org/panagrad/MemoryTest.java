@@ -95,7 +95,9 @@ class MemoryTest {
             }
         }
         assertEquals(freshAfterWarmup, Memory.stats().freshAllocations(), "fresh native allocations after warm-up");
-        assertEquals(inUseAfterWarmup, Memory.stats().bytesInUse(), "native bytes in use after warm-up");
+        // In use may shrink (cleaners of earlier tests' tensors run concurrently) but must not grow.
+        assertTrue(Memory.stats().bytesInUse() <= inUseAfterWarmup, "native bytes in use grew after warm-up: "
+                + inUseAfterWarmup + " -> " + Memory.stats().bytesInUse());
         assertTrue(last < first * 0.5, "the loop should learn: " + first + " -> " + last);
     }
 
