@@ -1,0 +1,40 @@
+# cmake -DLIB=<libpanagrad.so> -DHEADER=<panagrad.h> -DNM=<nm> -DREADELF=<readelf> -P check_exports.cmake
+# Fails unless the library's dynamic symbols are exactly the pg_ functions declared in the header
+# (what the jextract bindings look up) and the library depends on libopenblas.
+
+file(READ "${HEADER}" header)
+string(REGEX MATCHALL "pg_[a-z0-9_]+[ \t]*\\(" declared "${header}")
+list(TRANSFORM declared REPLACE "[ \t]*\\($" "")
+list(REMOVE_DUPLICATES declared)
+list(SORT declared)
+
+execute_process(COMMAND "${NM}" -D --defined-only "${LIB}" OUTPUT_VARIABLE nm_out RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${NM} -D ${LIB} failed")
+endif()
+string(REGEX MATCHALL "[^\n]+" lines "${nm_out}")
+set(exported "")
+foreach(line IN LISTS lines)
+  if(line MATCHES "^[0-9a-fA-F]* *[A-Za-z] ([^ ]+)$")
+    set(name "${CMAKE_MATCH_1}")
+    if(NOT name MATCHES "^_(init|fini)$")
+      list(APPEND exported "${name}")
+    endif()
+  endif()
+endforeach()
+list(SORT exported)
+
+set(missing ${declared})
+list(REMOVE_ITEM missing ${exported})
+set(extra ${exported})
+list(REMOVE_ITEM extra ${declared})
+list(LENGTH declared n_declared)
+if(missing OR extra)
+  message(FATAL_ERROR "exports differ from panagrad.h\n  not exported: ${missing}\n  exported but not declared: ${extra}")
+endif()
+
+execute_process(COMMAND "${READELF}" -d "${LIB}" OUTPUT_VARIABLE dyn RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT dyn MATCHES "NEEDED[^\n]*libopenblas")
+  message(FATAL_ERROR "${LIB} does not depend on libopenblas:\n${dyn}")
+endif()
+message(STATUS "${n_declared} pg_ functions exported, libopenblas needed")
