@@ -171,6 +171,9 @@ public final class Autograd {
         for (int i = 0; i < inputs.length; i++) {
             Tensor input = inputs[i];
             if (input == null || !input.requiresGrad || grads == null || i >= grads.length || grads[i] == null) continue;
+            // A released input has lost its gradFn (close() drops it) and would pass for a leaf: the gradient would
+            // silently stop here instead of reaching the leaves behind it.
+            input.checkAlive("backward");
             Tensor gi = grads[i];
             if (!Arrays.equals(gi.shape(), input.shape())) {
                 throw new IllegalStateException(node.name + ": backward produced a gradient of shape "

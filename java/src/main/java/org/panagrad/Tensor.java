@@ -61,7 +61,12 @@ public final class Tensor implements AutoCloseable {
      * Mostly for op implementations, which overwrite every element.
      */
     public static Tensor empty(int... shape) {
-        int[] s = checkShape("empty", shape);
+        return allocate("empty", shape);
+    }
+
+    /** {@link #empty} for the factory {@code op}, which the shape check's message names. */
+    private static Tensor allocate(String op, int[] shape) {
+        int[] s = checkShape(op, shape);
         long n = numel(s);
         boolean gcManaged = MemoryScope.current() == null;
         Storage st = Storage.allocate(n * Float.BYTES, gcManaged);
@@ -123,17 +128,23 @@ public final class Tensor implements AutoCloseable {
         return t;
     }
 
+    /** A tensor of zeros. */
     public static Tensor zeros(int... shape) {
-        return full(0f, shape);
+        return fill("zeros", 0f, shape);
     }
 
+    /** A tensor of ones. */
     public static Tensor ones(int... shape) {
-        return full(1f, shape);
+        return fill("ones", 1f, shape);
     }
 
     /** A tensor of the given shape with every element {@code value}. */
     public static Tensor full(float value, int... shape) {
-        Tensor t = empty(shape);
+        return fill("full", value, shape);
+    }
+
+    private static Tensor fill(String op, float value, int[] shape) {
+        Tensor t = allocate(op, shape);
         Panagrad.kernels().elementwiseFill(t.size, value, t.data);
         return t;
     }
@@ -163,7 +174,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Uniform samples in [0, 1). */
     public static Tensor rand(int... shape) {
-        Tensor t = empty(shape);
+        Tensor t = allocate("rand", shape);
         RandomSource.fillUniform(t.data, t.size, 0f, 1f);
         return t;
     }
@@ -173,20 +184,25 @@ public final class Tensor implements AutoCloseable {
         if (!(low <= high) || !Float.isFinite(low) || !Float.isFinite(high)) {
             throw new IllegalArgumentException("uniform: need finite low <= high, got " + low + ", " + high);
         }
-        Tensor t = empty(shape);
+        Tensor t = allocate("uniform", shape);
         RandomSource.fillUniform(t.data, t.size, low, high);
         return t;
     }
 
     /** Standard normal samples. */
     public static Tensor randn(int... shape) {
-        return normal(0f, 1f, shape);
+        return normal("randn", 0f, 1f, shape);
     }
 
     /** Normal samples with the given mean and standard deviation. */
     public static Tensor normal(float mean, float std, int... shape) {
-        checkStd("normal", std);
-        Tensor t = empty(shape);
+        return normal("normal", mean, std, shape);
+    }
+
+    private static Tensor normal(String op, float mean, float std, int[] shape) {
+        if (!Float.isFinite(mean)) throw new IllegalArgumentException(op + ": mean must be finite, got " + mean);
+        checkStd(op, std);
+        Tensor t = allocate(op, shape);
         RandomSource.fillNormal(t.data, t.size, mean, std);
         return t;
     }
@@ -202,11 +218,11 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("normal: mean " + Arrays.toString(mean.shape) + " and std "
                     + Arrays.toString(std.shape) + " must have the same number of elements");
         }
+        checkStds("normal", std); // all of them before sampling, so a rejected call leaves the generator as it was
         Tensor t = empty(mean.shape);
         RandomSource.withGenerator(r -> {
             for (long i = 0; i < t.size; i++) {
                 float s = std.data.getAtIndex(F, i);
-                checkStd("normal", s);
                 t.data.setAtIndex(F, i, (float) (mean.data.getAtIndex(F, i) + s * RandomSource.nextNormal(r)));
             }
         });
@@ -216,11 +232,12 @@ public final class Tensor implements AutoCloseable {
     /** One normal sample per element of {@code std}, all with the same mean. */
     public static Tensor normal(float mean, Tensor std) {
         std.checkAlive("normal");
+        if (!Float.isFinite(mean)) throw new IllegalArgumentException("normal: mean must be finite, got " + mean);
+        checkStds("normal", std);
         Tensor t = empty(std.shape);
         RandomSource.withGenerator(r -> {
             for (long i = 0; i < t.size; i++) {
                 float s = std.data.getAtIndex(F, i);
-                checkStd("normal", s);
                 t.data.setAtIndex(F, i, (float) (mean + s * RandomSource.nextNormal(r)));
             }
         });
@@ -260,6 +277,9 @@ public final class Tensor implements AutoCloseable {
         int rows = weights.dim() == 1 ? 1 : weights.shape[0];
         int k = weights.shape[weights.dim() - 1];
         if (samples < 1) throw new IllegalArgumentException("multinomial: samples must be >= 1, got " + samples);
+        if ((long) rows * samples > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("multinomial: " + rows + " rows x " + samples + " samples is too many");
+        }
         float[] w = weights.toFloatArray();
         for (int r = 0; r < rows; r++) {
             int positive = 0;
@@ -461,6 +481,7 @@ public final class Tensor implements AutoCloseable {
 
     /** The same data without history: does not require grad, shares memory. */
     public Tensor detach() {
+        checkAlive("detach");
         return alias(this, 0, shape);
     }
 
@@ -663,6 +684,10 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException(op + ": shape " + Arrays.toString(shape) + " has too many elements");
         }
         return shape.clone();
+    }
+
+    private static void checkStds(String op, Tensor std) {
+        for (long i = 0; i < std.size; i++) checkStd(op, std.data.getAtIndex(F, i));
     }
 
     private static void checkStd(String op, float std) {

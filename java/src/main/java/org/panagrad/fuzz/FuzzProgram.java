@@ -63,8 +63,15 @@ final class FuzzProgram {
         }
     }
 
-    /** What {@link #infer} knows about a node's value: shape, |value| <= hi, value >= lo when lo > 0, prob safety. */
-    record Val(int[] shape, double hi, double lo, boolean prob) {
+    /**
+     * What {@link #infer} knows about a node's value: shape, |value| <= hi, value >= lo when lo > 0, whether it is
+     * a probability safely inside (0, 1), and whether it may hold NaN (then the bounds apply to the other elements).
+     */
+    record Val(int[] shape, double hi, double lo, boolean prob, boolean nan) {
+        Val(int[] shape, double hi, double lo, boolean prob) {
+            this(shape, hi, lo, prob, false);
+        }
+
         long numel() {
             long n = 1;
             for (int d : shape) n *= d;
@@ -158,7 +165,15 @@ final class FuzzProgram {
             case "bceWithLogits" -> sameShapeTarget(vals, n, a) ? v(a.shape, 2 * a.hi + 1, 0) : null;
             default -> throw new IllegalStateException("unknown op " + n.op);
         };
-        return out == null || !(out.hi <= MAX_HI) ? null : out;
+        if (out == null || !(out.hi <= MAX_HI)) return null;
+        // NaN enters through a mean over no elements (0/0) and spreads; bce rejects it, so no prob-safety then.
+        boolean nan = n.op.startsWith("mean") && emptyMean(n, a);
+        for (int arg : n.args) nan |= vals[arg].nan;
+        return nan ? new Val(out.shape, out.hi, out.lo, false, true) : out;
+    }
+
+    private static boolean emptyMean(Node n, Val a) {
+        return n.op.equals("mean_all") ? a.numel() == 0 : a.shape[dim(a, n.ints[0])] == 0;
     }
 
     private static Val v(int[] shape, double hi, double lo) {
@@ -461,9 +476,15 @@ final class FuzzProgram {
                 yield Node.op(op, new int[] {a, y}, new int[0], 0f);
             }
             case "bce", "bceWithLogits" -> {
-                if (op.equals("bce") && !va.prob) yield null;
+                int p = a;
+                if (op.equals("bce") && !va.prob) { // bce needs probabilities: squash through a sigmoid first
+                    nodes.add(Node.op("sigmoid", new int[] {a}, new int[0], 0f));
+                    p = nodes.size() - 1;
+                    Val vp = infer(nodes.get(p), new FuzzProgram(nodes).analyzeUnchecked());
+                    if (vp == null || !vp.prob) yield null;
+                }
                 int z = addLeaf(r, nodes, va.shape, Domain.TARGET, 0);
-                yield Node.op(op, new int[] {a, z}, new int[0], 0f);
+                yield Node.op(op, new int[] {p, z}, new int[0], 0f);
             }
             default -> Node.op(op, new int[] {a}, new int[0], 0f);
         };
