@@ -398,7 +398,7 @@ final class FuzzProgram {
         "add", "sub", "mul", "div", "add_s", "mul_s", "rdiv_s", "neg", "exp", "log", "sqrt", "abs", "relu", "sigmoid",
         "tanh", "pow", "sum_all", "mean_all", "sum", "mean", "softmax", "logSoftmax", "matmul", "linear", "reshape",
         "t", "get", "crossEntropy", "nll", "bce", "bceWithLogits"};
-    private static final int[] SIZES = {1, 1, 2, 3, 4, 5, 7, 8, 16};
+    private static final int[] SIZES = {1, 1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 33}; // odd sizes hit SIMD and blocking tails
 
     /** A random valid program with 1 to {@code maxOps} ops. */
     static FuzzProgram generate(SplittableRandom r, int maxOps) {
