@@ -44,7 +44,45 @@ class BadInputTest {
     private static final Class<IllegalStateException> ISE = IllegalStateException.class;
     private static final Class<IndexOutOfBoundsException> IOOBE = IndexOutOfBoundsException.class;
 
+    /** Every other op on a released [2, 3] tensor: each must name itself in the "was released" message. */
+    static Stream<Arguments> closedCases() {
+        java.util.Map<String, java.util.function.Consumer<Tensor>> ops = new java.util.LinkedHashMap<>();
+        ops.put("sub", t -> t.sub(ones(2, 3)));
+        ops.put("div", t -> ones(2, 3).div(t));
+        ops.put("rsub", t -> t.rsub(1f));
+        ops.put("rdiv", t -> t.rdiv(1f));
+        ops.put("pow", t -> t.pow(2f));
+        ops.put("neg", Tensor::neg);
+        ops.put("log", Tensor::log);
+        ops.put("sqrt", Tensor::sqrt);
+        ops.put("abs", Tensor::abs);
+        ops.put("sigmoid", Tensor::sigmoid);
+        ops.put("tanh", Tensor::tanh);
+        ops.put("norm", Tensor::norm);
+        ops.put("max", t -> t.max(0));
+        ops.put("logSoftmax", t -> t.logSoftmax(1));
+        ops.put("flatten", Tensor::flatten);
+        ops.put("fill", t -> t.fill(0f));
+        ops.put("getFloat", t -> t.getFloat(0, 0));
+        ops.put("setFloat", t -> t.setFloat(1f, 0, 0));
+        ops.put("segment", Tensor::segment);
+        ops.put("allFinite", Tensor::allFinite);
+        ops.put("requiresGrad", t -> t.requiresGrad(true));
+        ops.put("nll", t -> Loss.nll(t, Tensor.of(0, 1)));
+        ops.put("bce", t -> Loss.bce(Tensor.full(0.5f, 2, 3), t));
+        ops.put("bceWithLogits", t -> Loss.bceWithLogits(t, ones(2, 3)));
+        ops.put("multinomial", t -> Tensor.multinomial(t, 1, true));
+        ops.put("normal", t -> Tensor.normal(t, ones(2, 3)));
+        return ops.entrySet().stream().map(e -> row(e.getKey() + " closed", () -> e.getValue().accept(closed(2, 3)), ISE,
+                e.getKey() + ": tensor of shape \\[2, 3\\] was released \\(closed, or its MemoryScope ended\\); "
+                        + "keep it with MemoryScope.keep or create it outside the scope"));
+    }
+
     static Stream<Arguments> cases() {
+        return Stream.concat(closedCases(), table());
+    }
+
+    static Stream<Arguments> table() {
         return Stream.of(
                 // ---- broadcasting binary ops
                 row("add [3,4]+[3]", () -> ones(3, 4).add(ones(3)), IAE,
@@ -247,6 +285,11 @@ class BadInputTest {
                 row("item closed", () -> closed(1).item(), ISE, "item: tensor of shape \\[1\\] was released.*"),
                 row("toFloatArray closed", () -> closed(2).toFloatArray(), ISE, "toFloatArray: tensor of shape \\[2\\] was released.*"),
                 row("detach closed", () -> closed(2).detach(), ISE, "detach: tensor of shape \\[2\\] was released.*"),
+                row("backward closed root", () -> {
+                    Tensor y = ones(2).requiresGrad(true).exp();
+                    y.close();
+                    y.backward();
+                }, ISE, "backward: tensor of shape \\[2\\] was released.*"),
                 row("set from closed", () -> ones(2).set(closed(2)), ISE, "set: tensor of shape \\[2\\] was released.*"),
                 row("crossEntropy closed labels", () -> Loss.crossEntropy(ones(2, 3), closed(2)), ISE,
                         "crossEntropy: tensor of shape \\[2\\] was released.*"),
