@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.panagrad.Autograd;
 import org.panagrad.Backend;
 import org.panagrad.MemoryScope;
 import org.panagrad.Panagrad;
@@ -193,6 +194,8 @@ public final class DifferentialFuzzer {
         final List<float[]> values = new ArrayList<>();
         final List<float[]> grads = new ArrayList<>();
         final List<float[]> kinkInputs = new ArrayList<>();
+        /** Per max/argmax op: its input and the index it picked in each slice. */
+        final List<float[][]> maxInputs = new ArrayList<>();
         float[] loss;
         Throwable error;
     }
@@ -212,6 +215,12 @@ public final class DifferentialFuzzer {
                 }
                 if (n.op().equals("relu") || n.op().equals("abs")) o.kinkInputs.add(v[n.args()[0]].toFloatArray());
                 v[i] = apply(n, v);
+                if (n.op().equals("max") || n.op().equals("argmax")) {
+                    try (var g = Autograd.noGrad()) {
+                        Tensor in = v[n.args()[0]];
+                        o.maxInputs.add(new float[][] {in.toFloatArray(), in.argmax(n.ints()[0]).toFloatArray()});
+                    }
+                }
                 if (hook != null) hook.afterOp(n.op(), v[i]);
                 o.values.add(v[i].toFloatArray());
             }
@@ -250,6 +259,13 @@ public final class DifferentialFuzzer {
                 case POSITIVE -> (float) (0.5 + r.nextDouble() * 1.5);
                 case TARGET -> (float) r.nextDouble();
                 case LABELS -> r.nextInt(classes);
+                case SPECIAL -> switch (r.nextInt(16)) {
+                    case 0 -> Float.NaN;
+                    case 1 -> Float.POSITIVE_INFINITY;
+                    case 2 -> Float.NEGATIVE_INFINITY;
+                    case 3 -> -0f;
+                    default -> (float) (r.nextDouble() * 4 - 2);
+                };
             };
         }
         return x;
@@ -287,6 +303,9 @@ public final class DifferentialFuzzer {
             case "reshape" -> a.reshape(k);
             case "t" -> a.t();
             case "get" -> a.get(k[0]);
+            case "max" -> a.max(k[0]);
+            case "argmax" -> a.argmax(k[0]);
+            case "norm" -> a.norm();
             case "crossEntropy" -> Loss.crossEntropy(a, b);
             case "nll" -> Loss.nll(a, b);
             case "bce" -> Loss.bce(a, b);
@@ -310,7 +329,15 @@ public final class DifferentialFuzzer {
         // Forward values agree; if a relu/abs input changed sign between backends, a 0-vs-1 gradient is legitimate.
         for (int k = 0; k < ref.kinkInputs.size(); k++) {
             float[] a = ref.kinkInputs.get(k), b = cand.kinkInputs.get(k);
-            for (int j = 0; j < a.length; j++) if (Math.signum(a[j]) != Math.signum(b[j])) return new Verdict(null, null, true);
+            for (int j = 0; j < a.length; j++) {
+                if (Math.signum(a[j]) != Math.signum(b[j]) && !(Float.isNaN(a[j]) && Float.isNaN(b[j]))) {
+                    return new Verdict(null, null, true);
+                }
+            }
+        }
+        // Same for a max/argmax whose two backends picked different elements that are equal within rounding.
+        for (int k = 0; k < ref.maxInputs.size(); k++) {
+            if (nearTiePicked(p, k, ref.maxInputs.get(k), cand.maxInputs.get(k))) return new Verdict(null, null, true);
         }
         // Is the program itself that sensitive to rounding? Rerun the reference with a few ulps of noise on every
         // op's output; where that moves a result as much as the candidate differs, the difference is cancellation
@@ -318,6 +345,35 @@ public final class DifferentialFuzzer {
         Outcome slack = sensitivity(p, ref);
         if (slack != null && differences(p, ref, cand, slack) == null) return new Verdict(null, null, true);
         return new Verdict("disagreement", d, false);
+    }
+
+    /** Whether, in some slice, the backends' max picks differ but the reference values there tie within 1e-5. */
+    private static boolean nearTiePicked(FuzzProgram p, int which, float[][] ref, float[][] cand) {
+        int seen = -1;
+        Node node = null;
+        FuzzProgram.Val in = null;
+        FuzzProgram.Val[] vals = p.analyze();
+        for (Node n : p.nodes) {
+            if ((n.op().equals("max") || n.op().equals("argmax")) && ++seen == which) {
+                node = n;
+                in = vals[n.args()[0]];
+                break;
+            }
+        }
+        int[] s = in.shape();
+        int d = node.ints()[0] < 0 ? node.ints()[0] + s.length : node.ints()[0];
+        long inner = 1;
+        for (int i = d + 1; i < s.length; i++) inner *= s[i];
+        int n = s[d];
+        float[] x = ref[0];
+        for (int j = 0; j < ref[1].length; j++) {
+            int a = (int) ref[1][j], b = (int) cand[1][j];
+            if (a == b) continue;
+            long o = j / inner, i = j % inner;
+            float xa = x[(int) ((o * n + a) * inner + i)], xb = x[(int) ((o * n + b) * inner + i)];
+            if (!Float.isNaN(xa) && !Float.isNaN(xb) && Math.abs(xa - xb) <= 1e-5 * Math.max(1, Math.abs(xa))) return true;
+        }
+        return false;
     }
 
     /** Relative noise per op output of the sensitivity runs: about 8 float ulps. */
@@ -413,7 +469,8 @@ public final class DifferentialFuzzer {
             else ok = Math.abs((double) a - b) <= rtol * Math.abs(a) + floor + (slack == null ? 0 : slack[i]);
             if (!ok) {
                 return what + ", element " + i + ": " + a + " on " + reference + " vs " + b + " on " + candidate
-                        + " (tolerance " + (float) (rtol * Math.abs(a) + floor) + ")\n" + reference + ": " + head(ref)
+                        + (Float.isFinite(a) && Float.isFinite(b) ? " (tolerance " + (float) (rtol * Math.abs(a) + floor) + ")"
+                                : " (NaN and infinities must match exactly)") + "\n" + reference + ": " + head(ref)
                         + "\n" + candidate + ": " + head(cand);
             }
         }

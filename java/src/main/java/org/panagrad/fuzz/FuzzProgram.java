@@ -27,7 +27,9 @@ final class FuzzProgram {
         /** uniform in [0, 1), a bce target, no grad */
         TARGET,
         /** whole numbers in [0, classes), class labels, no grad */
-        LABELS
+        LABELS,
+        /** like GENERAL, but about a quarter of the elements are NaN, +-inf or -0, requires grad */
+        SPECIAL
     }
 
     /**
@@ -54,7 +56,7 @@ final class FuzzProgram {
         }
 
         boolean requiresGrad() {
-            return isLeaf() && (domain == Domain.GENERAL || domain == Domain.POSITIVE);
+            return isLeaf() && (domain == Domain.GENERAL || domain == Domain.POSITIVE || domain == Domain.SPECIAL);
         }
 
         /** Whether {@code ints} holds sizes (so shrinking may change them) rather than dims or indices. */
@@ -114,6 +116,7 @@ final class FuzzProgram {
                 case GENERAL -> new Val(n.ints, 2, 0, false);
                 case POSITIVE -> new Val(n.ints, 2, 0.5, false);
                 case TARGET -> new Val(n.ints, 1, 0, false);
+                case SPECIAL -> new Val(n.ints, 2, 0, false, true); // the bounds hold for its finite elements
                 // hi of labels is their class count, which classification() matches against the logits' columns
                 case LABELS -> n.ints.length == 1 && n.classes >= 1 ? new Val(n.ints, n.classes, 0, false) : null;
             };
@@ -150,6 +153,13 @@ final class FuzzProgram {
                 double lo = size > 0 ? Math.exp(-2 * a.hi) / size : 0;
                 yield new Val(a.shape, 1, lo, size >= 2 && lo >= 1e-3);
             }
+            case "max", "argmax" -> {
+                int d = dim(a, n.ints[0]);
+                if (d < 0 || a.shape[d] == 0) yield null; // both reject an empty axis
+                int[] s = reduced(a.shape, d, false);
+                yield n.op.equals("max") ? v(s, a.hi, a.lo) : v(s, a.shape[d] - 1, 0);
+            }
+            case "norm" -> v(new int[0], a.hi * Math.sqrt(Math.max(1, a.numel())), 0);
             case "logSoftmax" -> {
                 int d = dim(a, n.ints[0]);
                 yield d < 0 ? null : v(a.shape, 2 * a.hi + Math.log(Math.max(1, a.shape[d])), 0);
@@ -397,7 +407,7 @@ final class FuzzProgram {
     private static final String[] OPS = {
         "add", "sub", "mul", "div", "add_s", "mul_s", "rdiv_s", "neg", "exp", "log", "sqrt", "abs", "relu", "sigmoid",
         "tanh", "pow", "sum_all", "mean_all", "sum", "mean", "softmax", "logSoftmax", "matmul", "linear", "reshape",
-        "t", "get", "crossEntropy", "nll", "bce", "bceWithLogits"};
+        "t", "get", "crossEntropy", "nll", "bce", "bceWithLogits", "max", "argmax", "norm"};
     private static final int[] SIZES = {1, 1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 33}; // odd sizes hit SIMD and blocking tails
 
     /** A random valid program with 1 to {@code maxOps} ops. */
@@ -405,7 +415,9 @@ final class FuzzProgram {
         List<Node> nodes = new ArrayList<>();
         int leaves = 1 + r.nextInt(2);
         for (int i = 0; i < leaves; i++) {
-            nodes.add(Node.leaf(randomShape(r), r.nextInt(3) == 0 ? Domain.POSITIVE : Domain.GENERAL, 0, r.nextLong()));
+            int u = r.nextInt(12);
+            Domain d = u == 0 ? Domain.SPECIAL : u <= 4 ? Domain.POSITIVE : Domain.GENERAL;
+            nodes.add(Node.leaf(randomShape(r), d, 0, r.nextLong()));
         }
         int ops = 1 + r.nextInt(maxOps);
         for (int k = 0; k < ops; k++) {
@@ -451,7 +463,8 @@ final class FuzzProgram {
             case "pow" -> Node.op(op, new int[] {a}, new int[0], new float[] {2f, 3f, 0.5f, -1f, 1.5f, -0.5f}[r.nextInt(6)]);
             case "sum", "mean" -> rank == 0 ? null
                     : Node.op(op, new int[] {a}, new int[] {r.nextInt(-rank, rank), r.nextInt(2)}, 0f);
-            case "softmax", "logSoftmax" -> rank == 0 ? null : Node.op(op, new int[] {a}, new int[] {r.nextInt(-rank, rank)}, 0f);
+            case "softmax", "logSoftmax", "max", "argmax" -> rank == 0 ? null
+                    : Node.op(op, new int[] {a}, new int[] {r.nextInt(-rank, rank)}, 0f);
             case "matmul" -> {
                 if (rank == 0) yield null;
                 int k = va.shape[rank - 1];
@@ -564,6 +577,7 @@ final class FuzzProgram {
                     case POSITIVE -> "uniform(0.5, 2) " + Arrays.toString(n.ints) + ", requiresGrad";
                     case TARGET -> "uniform(0, 1) " + Arrays.toString(n.ints) + " (target)";
                     case LABELS -> "labels " + Arrays.toString(n.ints) + " in [0, " + n.classes + ")";
+                    case SPECIAL -> "uniform(-2, 2) with NaN/inf/-0 " + Arrays.toString(n.ints) + ", requiresGrad";
                 }).append("  (data seed ").append(n.seed).append(")");
             } else {
                 sb.append(call(n)).append("  -> ").append(shape);
@@ -592,7 +606,7 @@ final class FuzzProgram {
             case "sum_all" -> a + ".sum()";
             case "mean_all" -> a + ".mean()";
             case "sum", "mean" -> a + "." + n.op + "(" + n.ints[0] + ", " + (n.ints[1] != 0) + ")";
-            case "softmax", "logSoftmax", "get" -> a + "." + n.op + "(" + n.ints[0] + ")";
+            case "softmax", "logSoftmax", "get", "max", "argmax" -> a + "." + n.op + "(" + n.ints[0] + ")";
             case "reshape" -> a + ".reshape(" + Arrays.toString(n.ints).replaceAll("[\\[\\]]", "") + ")";
             case "linear" -> "Gemm.linear(" + a + ", " + b + ", " + (n.args.length > 2 ? "v" + n.args[2] : "null") + ")";
             case "crossEntropy", "nll", "bce", "bceWithLogits" -> "Loss." + n.op + "(" + a + ", " + b + ")";

@@ -15,7 +15,7 @@ import org.panagrad.Memory;
 import org.panagrad.Panagrad;
 
 /**
- * The differential fuzzer: NATIVE and JAVA agree on 1000 random programs, and the fuzzer itself detects, reports
+ * The differential fuzzer: NATIVE and JAVA agree on 2000 random programs, and the fuzzer itself detects, reports
  * and shrinks a deliberately wrong candidate. Each test compares both backends itself, so it runs only in the
  * surefire execution whose active backend is NATIVE (the java-backend execution skips it).
  */
@@ -36,12 +36,12 @@ class DifferentialFuzzerTest {
     }
 
     @Test
-    void nativeAndJavaAgreeOnAThousandPrograms() {
+    void nativeAndJavaAgreeOnTwoThousandPrograms() {
         Assumptions.assumeTrue(javaBackendImplemented(), "JavaKernels is still a placeholder");
-        DifferentialFuzzer.Result r = new DifferentialFuzzer(Backend.NATIVE, Backend.JAVA).run(20261130L, 1000);
-        assertEquals(1000, r.programs());
+        DifferentialFuzzer.Result r = new DifferentialFuzzer(Backend.NATIVE, Backend.JAVA).run(20261130L, 2000);
+        assertEquals(2000, r.programs());
         assertTrue(r.passed(), () -> r.summary() + "\n" + r.firstFailure().report());
-        assertEquals("1000 programs, 0 crashes, 0 disagreements", r.summary());
+        assertEquals("2000 programs, 0 crashes, 0 disagreements", r.summary());
         assertNull(r.firstFailure());
     }
 
