@@ -36,6 +36,8 @@ public class Adam extends Optimizer {
     }
 
     /**
+     * Adam with learning rate {@code lr} and the other defaults.
+     *
      * @param params the parameters to update (e.g. {@code model.parameters()})
      * @param lr     learning rate, finite and {@code >= 0}
      */
@@ -106,7 +108,7 @@ public class Adam extends Optimizer {
     }
 
     @Override
-    protected void update(int index, Tensor param, Tensor grad, boolean first) {
+    protected void update(int index, Tensor param, Tensor grad) {
         Panagrad.kernels().optimAdam(param.numel(), param.segment(), grad.segment(),
                 slot(index, EXP_AVG, true).segment(), slot(index, EXP_AVG_SQ, true).segment(),
                 segmentOrNull(index, MAX_EXP_AVG_SQ, amsgrad, true), (float) lr(), (float) beta1, (float) beta2,

@@ -20,6 +20,8 @@ public class AdamW extends Adam {
     }
 
     /**
+     * AdamW with learning rate {@code lr} and the other defaults.
+     *
      * @param params the parameters to update (e.g. {@code model.parameters()})
      * @param lr     learning rate, finite and {@code >= 0}
      */

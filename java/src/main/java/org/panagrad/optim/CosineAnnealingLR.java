@@ -14,6 +14,8 @@ public final class CosineAnnealingLR extends LRScheduler {
     private final double etaMin;
 
     /**
+     * Anneals {@code optimizer}'s current learning rate down to {@code etaMin} over {@code tMax} epochs.
+     *
      * @param optimizer the optimizer whose learning rate is scheduled; its current rate is the base rate
      * @param tMax      epochs of the half cosine, {@code >= 1}
      * @param etaMin    the smallest learning rate, finite and {@code >= 0}

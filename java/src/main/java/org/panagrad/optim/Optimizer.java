@@ -55,6 +55,8 @@ public abstract class Optimizer {
     private long stepCount;
 
     /**
+     * Checks the parameters and the learning rate; per-parameter state is created later, at each parameter's first update.
+     *
      * @param name   the optimizer's name, used in messages
      * @param params the parameters to update: non-empty, leaf tensors that require grad, no duplicates
      * @param lr     the learning rate, finite and {@code >= 0}
@@ -122,22 +124,20 @@ public abstract class Optimizer {
                 Tensor p = params.get(i);
                 Tensor g = p.grad();
                 if (g == null) continue;
-                boolean first = !hasState[i];
                 hasState[i] = true;
                 paramSteps[i]++;
-                update(i, p, g, first);
+                update(i, p, g);
             }
         }
         stepCount++;
     }
 
     /**
-     * Updates parameter {@code index} from its gradient with one kernel call. Called under no-grad, after
-     * {@link #paramStep(int)} was incremented.
-     *
-     * @param first true at this parameter's first update (its state was just created, or never restored)
+     * Updates parameter {@code index} from its gradient with one kernel call, creating its state buffers with
+     * {@link #slot(int, int, boolean)} on first use. Called under no-grad, after {@link #paramStep(int)} was
+     * incremented; {@code param} and {@code grad} are alive and of the same size.
      */
-    protected abstract void update(int index, Tensor param, Tensor grad, boolean first);
+    protected abstract void update(int index, Tensor param, Tensor grad);
 
     /** Whether the state slot {@code slot} (an index into the names given to the constructor) is used by the current options. */
     protected abstract boolean slotActive(int slot);

@@ -35,6 +35,8 @@ public class RMSprop extends Optimizer {
     }
 
     /**
+     * RMSprop with learning rate {@code lr} and the other defaults.
+     *
      * @param params the parameters to update (e.g. {@code model.parameters()})
      * @param lr     learning rate, finite and {@code >= 0}
      */
@@ -98,7 +100,7 @@ public class RMSprop extends Optimizer {
     }
 
     @Override
-    protected void update(int index, Tensor param, Tensor grad, boolean first) {
+    protected void update(int index, Tensor param, Tensor grad) {
         Panagrad.kernels().optimRmsprop(param.numel(), param.segment(), grad.segment(),
                 slot(index, SQUARE_AVG, true).segment(), segmentOrNull(index, GRAD_AVG, centered, true),
                 segmentOrNull(index, MOMENTUM_BUFFER, momentum > 0, true), (float) lr(), (float) alpha, (float) eps,

@@ -97,7 +97,7 @@ public class SGD extends Optimizer {
     }
 
     @Override
-    protected void update(int index, Tensor param, Tensor grad, boolean first) {
+    protected void update(int index, Tensor param, Tensor grad) {
         boolean withMomentum = momentum != 0;
         // The buffer is new (the kernel fills it with d) on the first update that uses momentum, as in torch.
         boolean newBuffer = withMomentum && !hasSlot(index, BUF);

@@ -13,6 +13,8 @@ public final class StepLR extends LRScheduler {
     private final double gamma;
 
     /**
+     * Multiplies {@code optimizer}'s learning rate by {@code gamma} every {@code stepSize} epochs.
+     *
      * @param optimizer the optimizer whose learning rate is scheduled; its current rate is the base rate
      * @param stepSize  epochs between decays, {@code >= 1}
      * @param gamma     multiplicative decay, finite and {@code >= 0}

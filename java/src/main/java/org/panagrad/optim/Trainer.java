@@ -31,6 +31,8 @@ public final class Trainer {
     private final Optimizer optimizer;
 
     /**
+     * A trainer scaling the gradients of {@code params} before each step of {@code optimizer}.
+     *
      * @param params    the parameters whose gradients are scaled; each must be one of the optimizer's
      * @param optimizer the optimizer that updates them
      */
