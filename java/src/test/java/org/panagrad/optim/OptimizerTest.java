@@ -222,6 +222,33 @@ class OptimizerTest {
     }
 
     @Test
+    void parametersAbsentFromTheStateDictGetNoState() {
+        Tensor a = Tensor.of(1f, 2f).requiresGrad(true);
+        Tensor b = Tensor.of(3f).requiresGrad(true);
+        Adam source = new Adam(List.of(a, b), 0.1);
+        setGrad(a, new float[] {1f, -1f});
+        source.step(); // b has no gradient: no state for it
+        LinkedHashMap<String, Tensor> saved = source.stateDict();
+
+        Tensor a2 = Tensor.of(1f, 2f).requiresGrad(true);
+        Tensor b2 = Tensor.of(3f).requiresGrad(true);
+        Adam target = new Adam(List.of(a2, b2), 0.1);
+        setGrad(a2, new float[] {5f, 5f});
+        setGrad(b2, new float[] {5f});
+        target.step();
+        target.step(); // b2 has state now; loading must drop it
+        target.loadStateDict(saved);
+        assertSameValues(values(saved), values(target.stateDict()));
+        assertEquals(List.of("0.exp_avg", "0.exp_avg_sq", "0.step", "step"), List.copyOf(target.stateDict().keySet()));
+        // b2's next update is its first again: Adam's first step moves by lr·sign(g).
+        float before = b2.item();
+        target.step();
+        assertEquals(before - 0.1f, b2.item(), 1e-6f);
+        assertEquals(1f, target.stateDict().get("1.step").item());
+        assertEquals(2f, target.stateDict().get("step").item());
+    }
+
+    @Test
     void emptyStateDictResetsTheOptimizer() {
         List<Tensor> ps = params(3);
         Adam adam = new Adam(ps, 0.1);
