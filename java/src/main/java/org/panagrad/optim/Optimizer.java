@@ -233,7 +233,8 @@ public abstract class Optimizer {
      * A snapshot of the optimizer's state: copies of every per-parameter buffer the current options use, keyed
      * {@code "<param index>.<buffer>"} (e.g. {@code "0.exp_avg"}, {@code "0.exp_avg_sq"}, {@code "2.momentum_buffer"},
      * and {@code "0.step"} for Adam), in parameter order, then {@code "step"}, the number of steps taken, as a
-     * 1-element tensor. Parameters that were never updated have no keys. Empty before the first step.
+     * 1-element float tensor (exact up to 2^24 steps). Parameters that were never updated have no keys. Empty before
+     * the first step.
      * Hyper-parameters are not included (like torch's {@code param_groups}, they belong to the code that builds
      * the optimizer). The copies belong to the caller's current {@link MemoryScope}, if any.
      */
