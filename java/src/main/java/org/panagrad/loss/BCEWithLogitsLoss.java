@@ -54,6 +54,12 @@ public class BCEWithLogitsLoss extends Loss {
         checkSameShape(prediction, target);
         Tensor l = org.panagrad.ops.Loss.bceWithLogits(prediction, target);
         if (posWeight == null) return l;
+        int[] ps = prediction.shape(), ws = posWeight.shape();
+        int classes = ps.length == 0 ? 1 : ps[ps.length - 1];
+        if (ws.length > 1 || (ws.length == 1 && ws[0] != 1 && ws[0] != classes)) {
+            throw new IllegalArgumentException(name() + ": posWeight " + java.util.Arrays.toString(ws) + " must have one value or one per class ["
+                    + classes + "] to broadcast against the prediction " + java.util.Arrays.toString(ps));
+        }
         // The fused loss is (1 - z) x + softplus(-x); pos_weight adds (pw - 1) z softplus(-x), with
         // softplus(-x) = log(1 + exp(-|x|)) + max(-x, 0) written so that exp never overflows.
         Tensor softplusNeg = prediction.abs().neg().exp().add(1f).log().add(prediction.neg().relu());

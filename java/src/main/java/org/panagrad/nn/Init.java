@@ -21,7 +21,12 @@ public final class Init {
     private Init() {}
 
     /** Which fan the Kaiming initialisers preserve the variance of: the forward pass (in) or backward (out). */
-    public enum FanMode { FAN_IN, FAN_OUT }
+    public enum FanMode {
+        /** Fan in (the default): keeps the variance of activations in the forward pass. */
+        FAN_IN,
+        /** Fan out: keeps the variance of gradients in the backward pass. */
+        FAN_OUT
+    }
 
     /** Uniform values in [a, b). Returns t. */
     public static Tensor uniform(Tensor t, double a, double b) {

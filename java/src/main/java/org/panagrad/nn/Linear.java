@@ -62,10 +62,12 @@ public class Linear extends Block {
         return bias;
     }
 
+    /** Size of each input sample (the last axis of the input). */
     public int inFeatures() {
         return inFeatures;
     }
 
+    /** Size of each output sample. */
     public int outFeatures() {
         return outFeatures;
     }

@@ -300,6 +300,9 @@ class LossTest {
         assertTrue(e.getMessage().contains("margin") && e.getMessage().contains("-1.0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new BCEWithLogitsLoss(Reduction.MEAN, Tensor.of(Float.NaN)));
         assertTrue(e.getMessage().contains("posWeight"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new BCEWithLogitsLoss(Reduction.MEAN, Tensor.of(1f, 2f)).forward(Tensor.zeros(4, 3), Tensor.zeros(4, 3)));
+        assertTrue(e.getMessage().startsWith("BCEWithLogitsLoss: posWeight [2]") && e.getMessage().contains("[4, 3]"), e.getMessage());
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.panagrad.Autograd;
 import org.panagrad.GradCheck;
+import org.panagrad.Memory;
 import org.panagrad.MemoryScope;
 import org.panagrad.Panagrad;
 import org.panagrad.Tensor;
@@ -386,5 +387,28 @@ class BlockTest {
         int correct = 0;
         for (int i = 0; i < n; i++) if (predicted.toFloatArray()[i] == labels[i]) correct++;
         assertTrue(correct >= 0.85 * n, correct + " of " + n + " correct");
+    }
+
+    @Test
+    void trainingWithBlocksAndLossesReachesAMemorySteadyState() {
+        Panagrad.manualSeed(8);
+        Sequential model = new Sequential(new Flatten(), new Linear(20, 32), new ReLU(), new Dropout(0.25), new Linear(32, 5));
+        Tensor x = Tensor.randn(16, 4, 5);
+        Tensor y = Tensor.of(0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0);
+        CrossEntropyLoss criterion = new CrossEntropyLoss();
+        long freshAfterWarmup = 0;
+        for (int step = 0; step < 60; step++) {
+            try (var scope = MemoryScope.open()) {
+                model.zeroGrad();
+                Tensor loss = criterion.forward(model.forward(x), y);
+                loss.backward();
+                try (var g = Autograd.noGrad()) {
+                    for (Tensor p : model.parameters()) p.set(p.sub(p.grad().mul(0.05f)));
+                }
+            }
+            if (step == 10) freshAfterWarmup = Memory.stats().freshAllocations();
+        }
+        assertEquals(freshAfterWarmup, Memory.stats().freshAllocations(), "fresh native allocations after warm-up");
+        for (Tensor p : model.parameters()) assertFalse(p.isReleased() || p.grad().isReleased());
     }
 }
