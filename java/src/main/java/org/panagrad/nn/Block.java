@@ -113,6 +113,21 @@ public abstract class Block {
         return Collections.unmodifiableMap(children);
     }
 
+    /**
+     * Calls {@code fn} on every descendant, then on this block (torch's {@code Module.apply}), typically to
+     * initialise weights:
+     * <pre>{@code
+     * model.apply(b -> { if (b instanceof Linear l) Init.xavierUniform(l.weight(), 1.0); });
+     * }</pre>
+     *
+     * @return this
+     */
+    public Block apply(java.util.function.Consumer<Block> fn) {
+        for (Block c : children.values()) c.apply(fn);
+        fn.accept(this);
+        return this;
+    }
+
     /** Total number of parameter elements, e.g. 784*128 + 128 for {@code Linear(784, 128)}. */
     public long numParameters() {
         long n = 0;

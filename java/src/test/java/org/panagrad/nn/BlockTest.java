@@ -249,6 +249,19 @@ class BlockTest {
     }
 
     @Test
+    void applyVisitsChildrenBeforeParentsInOrder() {
+        Net net = new Net();
+        List<String> visited = new java.util.ArrayList<>();
+        assertSame(net, net.apply(b -> visited.add(b.getClass().getSimpleName())));
+        assertEquals(List.of("Linear", "Linear", "ReLU", "Dropout", "Linear", "Sequential", "Linear", "Net"), visited);
+        net.apply(b -> {
+            if (b instanceof Linear l) Init.constant(l.weight(), 0.25);
+        });
+        assertArrayEquals(new float[] {0.25f, 0.25f}, java.util.Arrays.copyOf(net.head.weight().toFloatArray(), 2));
+        assertEquals(0.25f, ((Linear) net.body.get(3)).weight().getFloat(5, 7));
+    }
+
+    @Test
     void sequentialGetSizeAdd() {
         Sequential s = new Sequential(new Linear(2, 2));
         assertEquals(1, s.size());
