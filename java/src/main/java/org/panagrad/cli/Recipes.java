@@ -138,7 +138,7 @@ final class Recipes {
         meta.put("epochs", Integer.toString(history.epochs().size()));
         meta.put("test_accuracy", Double.toString(history.last().testAccuracy()));
         meta.put("backend", Panagrad.backend().toString());
-        Checkpoint.save(file, model.namedParameters(), opt.stateDict(), meta);
+        Checkpoint.save(file, model, opt, meta);
     }
 
     /** Labels as an [N, 1] column, the shape of the sigmoid output BCE compares them with. */

@@ -13,8 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.panagrad.Autograd;
 import org.panagrad.MemoryScope;
 import org.panagrad.Tensor;
+import org.panagrad.nn.Block;
+import org.panagrad.optim.Optimizer;
 
 /**
  * Training checkpoints: model parameters and optimizer state in ONE {@link SafeTensors} file, names prefixed
@@ -156,6 +159,59 @@ public final class Checkpoint {
             for (Map.Entry<String, Tensor> t : targets.entrySet()) {
                 SafeTensors.copyInto(mapped, h, inFile.get(t.getKey()), t.getValue());
             }
+        }
+    }
+
+    /**
+     * Saves a model's parameters ({@link Block#namedParameters()}) and an optimizer's state
+     * ({@link Optimizer#stateDict()}) with {@code metadata}, atomically.
+     *
+     * <pre>{@code
+     * Checkpoint.save(Path.of("mlp.safetensors"), model, optimizer, Map.of("epoch", "5"));
+     * }</pre>
+     */
+    public static void save(Path file, Block model, Optimizer optimizer, Map<String, String> metadata) throws IOException {
+        save(file, model.namedParameters(), optimizer == null ? Map.of() : optimizer.stateDict(), metadata);
+    }
+
+    /**
+     * Restores what {@link #save(Path, Block, Optimizer, Map)} wrote into a model of the same architecture and its
+     * optimizer (which may be null to restore the model only), all or nothing: every parameter name and shape and the
+     * whole optimizer state are checked before anything is changed. Returns the file's metadata.
+     *
+     * @throws IllegalArgumentException naming missing, unexpected or wrongly shaped entries; nothing was changed
+     * @throws IOException              when the file is invalid
+     */
+    public static Map<String, String> restore(Path file, Block model, Optimizer optimizer) throws IOException {
+        State state = load(file);
+        try {
+            Map<String, Tensor> targets = model.namedParameters();
+            TreeSet<String> missing = new TreeSet<>(targets.keySet());
+            missing.removeAll(state.parameters().keySet());
+            TreeSet<String> unexpected = new TreeSet<>(state.parameters().keySet());
+            unexpected.removeAll(targets.keySet());
+            List<String> problems = new ArrayList<>();
+            if (!missing.isEmpty()) problems.add("missing from the file: " + missing);
+            if (!unexpected.isEmpty()) problems.add("unexpected in the file (no such parameter): " + unexpected);
+            targets.forEach((name, t) -> {
+                Tensor src = state.parameters().get(name);
+                if (src != null && !Arrays.equals(src.shape(), t.shape())) {
+                    problems.add(name + ": file has shape " + Arrays.toString(src.shape()) + ", model has "
+                            + Arrays.toString(t.shape()));
+                }
+            });
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Checkpoint.restore: " + file
+                        + " does not match the model; nothing was loaded: " + String.join("; ", problems));
+            }
+            if (optimizer != null) optimizer.loadStateDict(state.optimizerState()); // checks everything before changing
+            try (var noGrad = Autograd.noGrad()) {
+                targets.forEach((name, t) -> t.set(state.parameters().get(name)));
+            }
+            return state.metadata();
+        } finally {
+            state.parameters().values().forEach(Tensor::close);
+            state.optimizerState().values().forEach(Tensor::close);
         }
     }
 }
