@@ -1,0 +1,360 @@
+package org.panagrad.kernels;
+
+import static org.panagrad.kernels.JavaMath.BO;
+import static org.panagrad.kernels.JavaMath.F;
+import static org.panagrad.kernels.JavaMath.FL;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Matrix product and transposition of {@link JavaKernels} (twin of {@code native/src/gemm.c}, which calls
+ * OpenBLAS). The product is blocked the BLIS way: a KC x NC block of op(B) is packed into panels NR columns
+ * wide, an MC x KC block of op(A) into panels MR rows high (both zero-padded, transposition handled while
+ * packing), and an MR x NR register-blocked micro-kernel (Vector API FMAs, 6 rows x 2 vectors: 12
+ * accumulators, 2 B vectors and an A broadcast fill the 16 AVX2 registers) computes each tile of C over the
+ * KC panel. Large products are split over a small fixed thread pool by rows (or columns when C is wide),
+ * each thread packing into its own thread-local buffers.
+ */
+final class JavaGemm {
+
+    /** Micro-tile: MR rows by NR = 2 vectors of columns. */
+    static final int MR = 6;
+    static final int L = JavaMath.L;
+    static final int NR = 2 * L;
+    /** Depth of a packed block: an MR x KC panel of A and a KC x NR panel of B sit in L1. */
+    static final int KC = 256;
+    /** Rows of A packed at a time (fits L2 with room to spare). */
+    static final int MC = 16 * MR;
+    /** Columns of B packed at a time. */
+    static final int NC = 2048;
+    /** Below this many multiply-adds (m*n*k) one thread does it all: handing work over costs more. */
+    static final long PARALLEL_MIN = 1L << 20;
+
+    private final Object lock = new Object();
+    private volatile int threads = 1;
+    private ExecutorService pool;
+
+    /** An unstarted thread: segments it may access are not confined to their creator, so workers may use them. */
+    private static final Thread PROBE = new Thread(() -> { });
+
+    private static boolean shared(MemorySegment s) {
+        return s.isAccessibleBy(PROBE);
+    }
+
+    /** Per-thread packing buffers, grown on demand and kept: no allocation per call. */
+    private static final class Buffers {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        final float[] tile = new float[MR * NR];
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    void setThreads(int n) {
+        synchronized (lock) {
+            if (n == threads && (n == 1 || pool != null)) return;
+            ExecutorService old = pool;
+            pool = n > 1 ? Executors.newFixedThreadPool(n - 1, r -> {
+                Thread t = new Thread(r, "panagrad-gemm");
+                t.setDaemon(true);
+                return t;
+            }) : null;
+            threads = n;
+            if (old != null) old.shutdown(); // running parts finish; the pool's threads then exit
+        }
+    }
+
+    int threads() {
+        return threads;
+    }
+
+    // ---- gemm -------------------------------------------------------------------------------------
+
+    void gemm(boolean ta, boolean tb, long m, long n, long k, float alpha, MemorySegment a, long lda,
+              MemorySegment b, long ldb, float beta, MemorySegment c, long ldc) {
+        if (m <= 0 || n <= 0) return;
+        // As BLAS: A and B are not referenced when alpha == 0 or k == 0.
+        if (k <= 0 || alpha == 0.0f) {
+            scaleC((int) m, (int) n, beta, c, 0, ldc);
+            return;
+        }
+        int mi = Math.toIntExact(m), ni = Math.toIntExact(n), ki = Math.toIntExact(k);
+        int t = threads;
+        ExecutorService p;
+        synchronized (lock) {
+            p = pool;
+        }
+        if (t <= 1 || p == null || m * n * k < PARALLEL_MIN || !shared(a) || !shared(b) || !shared(c)) {
+            serial(ta, tb, mi, ni, ki, alpha, a, 0, lda, b, 0, ldb, beta, c, 0, ldc, BUFFERS.get());
+            return;
+        }
+        // Split the longer side of C into parts aligned to the micro-tile.
+        boolean byRows = m >= n;
+        int unit = byRows ? MR : NR;
+        int size = byRows ? mi : ni;
+        int tiles = (size + unit - 1) / unit;
+        int parts = Math.min(t, tiles);
+        int per = (tiles + parts - 1) / parts * unit;
+        List<Future<?>> futures = new ArrayList<>(parts - 1);
+        try {
+            for (int s = per; s < size; s += per) {
+                int s0 = s, len = Math.min(per, size - s);
+                futures.add(p.submit(() -> part(byRows, s0, len, ta, tb, mi, ni, ki, alpha, a, lda, b, ldb, beta, c, ldc)));
+            }
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The pool was replaced by setThreads meanwhile: do the rest here.
+            for (int s = per * (futures.size() + 1); s < size; s += per) {
+                part(byRows, s, Math.min(per, size - s), ta, tb, mi, ni, ki, alpha, a, lda, b, ldb, beta, c, ldc);
+            }
+        }
+        part(byRows, 0, Math.min(per, size), ta, tb, mi, ni, ki, alpha, a, lda, b, ldb, beta, c, ldc);
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("gemm: interrupted while waiting for worker threads", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException re) throw re;
+                if (cause instanceof Error err) throw err;
+                throw new IllegalStateException("gemm: worker failed", cause);
+            }
+        }
+    }
+
+    /** Rows [s, s+len) of C (or columns, when !byRows) as a gemm of their own. */
+    private static void part(boolean byRows, int s, int len, boolean ta, boolean tb, int m, int n, int k, float alpha,
+                             MemorySegment a, long lda, MemorySegment b, long ldb, float beta, MemorySegment c, long ldc) {
+        Buffers buf = BUFFERS.get();
+        if (byRows) {
+            long aOff = ta ? s : (long) s * lda;
+            serial(ta, tb, len, n, k, alpha, a, aOff, lda, b, 0, ldb, beta, c, (long) s * ldc, ldc, buf);
+        } else {
+            long bOff = tb ? (long) s * ldb : s;
+            serial(ta, tb, m, len, k, alpha, a, 0, lda, b, bOff, ldb, beta, c, s, ldc, buf);
+        }
+    }
+
+    /** C = beta * C, not reading C when beta == 0 (NaNs in C must not survive, as in BLAS). */
+    private static void scaleC(int m, int n, float beta, MemorySegment c, long cOff, long ldc) {
+        for (int r = 0; r < m; r++) {
+            long row = cOff + r * ldc;
+            if (beta == 0.0f) {
+                c.asSlice(row << 2, (long) n << 2).fill((byte) 0);
+            } else if (beta != 1.0f) {
+                JavaElementwise.affine(n, c.asSlice(row << 2), beta, 0.0f, c.asSlice(row << 2));
+            }
+        }
+    }
+
+    /** One thread's gemm on a sub-matrix of C; offsets are in elements. */
+    static void serial(boolean ta, boolean tb, int m, int n, int k, float alpha, MemorySegment a, long aOff, long lda,
+                       MemorySegment b, long bOff, long ldb, float beta, MemorySegment c, long cOff, long ldc,
+                       Buffers buf) {
+        int ncMax = Math.min(NC, (n + NR - 1) / NR * NR);
+        int kcMax = Math.min(KC, k);
+        int mcMax = Math.min(MC, (m + MR - 1) / MR * MR);
+        if (buf.b.length < ncMax * kcMax) buf.b = new float[ncMax * kcMax];
+        if (buf.a.length < mcMax * kcMax) buf.a = new float[mcMax * kcMax];
+        float[] ap = buf.a, bp = buf.b;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                // The first depth block applies beta; the others accumulate.
+                float bt = pc == 0 ? beta : 1.0f;
+                packB(tb, b, bOff, ldb, pc, kc, jc, nc, bp);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(ta, a, aOff, lda, ic, mc, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bo = jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            long co = cOff + (long) (ic + ir) * ldc + jc + jr;
+                            kernel(kc, ap, ir * kc, bp, bo, c, co, ldc, mr, nr, alpha, bt, buf.tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** op(B)[pc..pc+kc, jc..jc+nc] into panels of NR columns: bp[panel*kc*NR + p*NR + j], zero-padded. */
+    private static void packB(boolean tb, MemorySegment b, long bOff, long ldb, int pc, int kc, int jc, int nc,
+                              float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            if (!tb) {
+                // Rows of B are contiguous: copy NR floats per depth step.
+                long row = bOff + (long) pc * ldb + jc + jr;
+                if (nr == NR) {
+                    for (int p = 0; p < kc; p++, row += ldb) {
+                        int d = base + p * NR;
+                        FloatVector.fromMemorySegment(F, b, row << 2, BO).intoArray(bp, d);
+                        FloatVector.fromMemorySegment(F, b, (row + L) << 2, BO).intoArray(bp, d + L);
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++, row += ldb) {
+                        int d = base + p * NR;
+                        for (int j = 0; j < nr; j++) bp[d + j] = b.get(FL, (row + j) << 2);
+                        for (int j = nr; j < NR; j++) bp[d + j] = 0.0f;
+                    }
+                }
+            } else {
+                // op(B)[p, j] = B[j, p]: each column of the panel is a contiguous row of B.
+                for (int j = 0; j < NR; j++) {
+                    if (j < nr) {
+                        long col = bOff + (long) (jc + jr + j) * ldb + pc;
+                        for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b.get(FL, (col + p) << 2);
+                    } else {
+                        for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0.0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** op(A)[ic..ic+mc, pc..pc+kc] into panels of MR rows: ap[panel*kc*MR + p*MR + i], zero-padded. */
+    private static void packA(boolean ta, MemorySegment a, long aOff, long lda, int ic, int mc, int pc, int kc,
+                              float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            if (!ta) {
+                for (int i = 0; i < MR; i++) {
+                    if (i < mr) {
+                        long row = aOff + (long) (ic + ir + i) * lda + pc;
+                        for (int p = 0; p < kc; p++) ap[base + p * MR + i] = a.get(FL, (row + p) << 2);
+                    } else {
+                        for (int p = 0; p < kc; p++) ap[base + p * MR + i] = 0.0f;
+                    }
+                }
+            } else {
+                // op(A)[i, p] = A[p, i]: the MR values of one depth step are contiguous in A.
+                for (int p = 0; p < kc; p++) {
+                    long row = aOff + (long) (pc + p) * lda + ic + ir;
+                    int d = base + p * MR;
+                    for (int i = 0; i < mr; i++) ap[d + i] = a.get(FL, (row + i) << 2);
+                    for (int i = mr; i < MR; i++) ap[d + i] = 0.0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * C[0..mr, 0..nr] (at co, row stride ldc) = alpha * Ap * Bp + beta * C over depth kc; C not read when
+     * beta == 0. Full tiles are updated with vector loads and stores, edge tiles through a scratch tile.
+     */
+    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, MemorySegment c, long co, long ldc,
+                               int mr, int nr, float alpha, float beta, float[] tile) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z,
+                c50 = z, c51 = z;
+        for (int p = 0; p < kc; p++) {
+            int bi = bo + p * NR, ai = ao + p * MR;
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(F, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(F, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(F, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(F, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(F, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(F, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        if (mr == MR && nr == NR) {
+            update(c00, c01, c, co, alpha, beta);
+            update(c10, c11, c, co + ldc, alpha, beta);
+            update(c20, c21, c, co + 2 * ldc, alpha, beta);
+            update(c30, c31, c, co + 3 * ldc, alpha, beta);
+            update(c40, c41, c, co + 4 * ldc, alpha, beta);
+            update(c50, c51, c, co + 5 * ldc, alpha, beta);
+            return;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        for (int i = 0; i < mr; i++) {
+            long row = co + i * ldc;
+            for (int j = 0; j < nr; j++) {
+                long at = (row + j) << 2;
+                float v = alpha * tile[i * NR + j];
+                if (beta == 0.0f) {
+                    c.set(FL, at, v);
+                } else if (beta == 1.0f) {
+                    c.set(FL, at, c.get(FL, at) + v);
+                } else {
+                    c.set(FL, at, beta * c.get(FL, at) + v);
+                }
+            }
+        }
+    }
+
+    private static void update(FloatVector v0, FloatVector v1, MemorySegment c, long row, float alpha, float beta) {
+        long o0 = row << 2, o1 = (row + L) << 2;
+        if (beta == 0.0f) {
+            v0.mul(alpha).intoMemorySegment(c, o0, BO);
+            v1.mul(alpha).intoMemorySegment(c, o1, BO);
+        } else if (beta == 1.0f) {
+            v0.fma(v0.broadcast(alpha), FloatVector.fromMemorySegment(F, c, o0, BO)).intoMemorySegment(c, o0, BO);
+            v1.fma(v1.broadcast(alpha), FloatVector.fromMemorySegment(F, c, o1, BO)).intoMemorySegment(c, o1, BO);
+        } else {
+            v0.fma(v0.broadcast(alpha), FloatVector.fromMemorySegment(F, c, o0, BO).mul(beta)).intoMemorySegment(c, o0, BO);
+            v1.fma(v1.broadcast(alpha), FloatVector.fromMemorySegment(F, c, o1, BO).mul(beta)).intoMemorySegment(c, o1, BO);
+        }
+    }
+
+    // ---- transpose --------------------------------------------------------------------------------
+
+    /** Tiles of 32 x 32 keep both the strided reads and the writes in L1. */
+    private static final int TILE = 32;
+
+    static void transpose(long rows, long cols, MemorySegment x, MemorySegment out) {
+        if (rows <= 0 || cols <= 0) return;
+        if (rows == 1 || cols == 1) {
+            MemorySegment.copy(x, 0, out, 0, (rows * cols) << 2);
+            return;
+        }
+        for (long r0 = 0; r0 < rows; r0 += TILE) {
+            long r1 = Math.min(r0 + TILE, rows);
+            for (long c0 = 0; c0 < cols; c0 += TILE) {
+                long c1 = Math.min(c0 + TILE, cols);
+                for (long cc = c0; cc < c1; cc++) {
+                    long o = cc * rows;
+                    for (long r = r0; r < r1; r++) out.set(FL, (o + r) << 2, x.get(FL, (r * cols + cc) << 2));
+                }
+            }
+        }
+    }
+}

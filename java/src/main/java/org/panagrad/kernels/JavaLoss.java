@@ -1,0 +1,153 @@
+package org.panagrad.kernels;
+
+import static org.panagrad.kernels.JavaMath.bound;
+import static org.panagrad.kernels.JavaMath.get;
+import static org.panagrad.kernels.JavaMath.load;
+import static org.panagrad.kernels.JavaMath.set;
+import static org.panagrad.kernels.JavaMath.store;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Losses (twin of {@code native/src/loss.c}): cross-entropy, NLL, binary cross-entropy on probabilities
+ * and on logits, one-hot. A row's scalars (label, gloss, lse) are read before the row is written: with
+ * cols == 1 an output has the size of those inputs and may alias them. With cols == 0 no label is valid,
+ * so there are no rows to do.
+ */
+final class JavaLoss {
+    private JavaLoss() {}
+
+    private static final int L = JavaMath.L;
+
+    /** Labels are floats holding whole numbers, range-checked by the caller. */
+    private static long label(MemorySegment labels, long r) {
+        return (long) get(labels, r);
+    }
+
+    /**
+     * loss = logsumexp(x) - x[label]. From the row max m, s = sum(exp(x - m)) >= 1: log(s) as log1p(s - 1),
+     * with s - 1 exact in double, keeps the tiny loss of a confident prediction accurate, and
+     * (m - x[label]) + log(s) has no cancellation when the label holds the max.
+     */
+    static void crossEntropy(long rows, long cols, MemorySegment logits, MemorySegment labels, MemorySegment loss,
+                             MemorySegment lse) {
+        if (cols <= 0) return;
+        for (long r = 0; r < rows; r++) {
+            long off = r * cols;
+            float target = get(logits, off + label(labels, r));
+            float m = JavaReduce.max(logits, off, cols);
+            double s = JavaReduce.sumExp(logits, off, cols, m);
+            float logS = JavaMath.log1p((float) (s - 1.0));
+            set(lse, r, m + logS);
+            set(loss, r, (float) (((double) m - target) + logS));
+        }
+    }
+
+    /** glogits[r,c] = gloss[r] * (exp(x[r,c] - lse[r]) - (c == label[r])). */
+    static void crossEntropyBackward(long rows, long cols, MemorySegment logits, MemorySegment labels,
+                                     MemorySegment lse, MemorySegment gloss, MemorySegment glogits) {
+        if (cols <= 0) return;
+        for (long r = 0; r < rows; r++) {
+            long off = r * cols;
+            long lab = label(labels, r);
+            float g = get(gloss, r), l = get(lse, r), xl = get(logits, off + lab);
+            long c = 0;
+            for (long e = bound(cols); c < e; c += L) {
+                store(JavaMath.exp(load(logits, off + c).sub(l)).mul(g), glogits, off + c);
+            }
+            for (; c < cols; c++) set(glogits, off + c, g * JavaMath.exp(get(logits, off + c) - l));
+            set(glogits, off + lab, g * (JavaMath.exp(xl - l) - 1.0f));
+        }
+    }
+
+    static void nll(long rows, long cols, MemorySegment logp, MemorySegment labels, MemorySegment loss) {
+        if (cols <= 0) return;
+        for (long r = 0; r < rows; r++) set(loss, r, -get(logp, r * cols + label(labels, r)));
+    }
+
+    static void nllBackward(long rows, long cols, MemorySegment labels, MemorySegment gloss, MemorySegment glogp) {
+        if (cols <= 0) return;
+        for (long r = 0; r < rows; r++) {
+            long lab = label(labels, r);
+            float g = get(gloss, r);
+            glogp.asSlice((r * cols) << 2, cols << 2).fill((byte) 0);
+            set(glogp, r * cols + lab, -g);
+        }
+    }
+
+    /**
+     * -(z*log(p) + (1-z)*log(1-p)), each log clamped at -100 as torch does (finite loss at p = 0 or 1);
+     * log1p(-p) is log(1 - p) without rounding 1 - p. Comparisons keep NaN.
+     */
+    static void bce(long n, MemorySegment p, MemorySegment z, MemorySegment loss) {
+        long i = 0;
+        for (long e = bound(n); i < e; i += L) {
+            FloatVector pv = load(p, i), zv = load(z, i);
+            FloatVector lp = JavaMath.log(pv), lq = JavaMath.log1p(pv.neg());
+            lp = lp.blend(-100.0f, lp.compare(VectorOperators.LT, -100.0f));
+            lq = lq.blend(-100.0f, lq.compare(VectorOperators.LT, -100.0f));
+            store(zv.fma(lp, zv.neg().add(1.0f).mul(lq)).neg(), loss, i);
+        }
+        for (; i < n; i++) {
+            float pi = get(p, i), zi = get(z, i);
+            float lp = JavaMath.log(pi), lq = JavaMath.log1p(-pi);
+            lp = lp < -100.0f ? -100.0f : lp;
+            lq = lq < -100.0f ? -100.0f : lq;
+            set(loss, i, -Math.fma(zi, lp, (1.0f - zi) * lq));
+        }
+    }
+
+    /** gp = gloss * (p - z) / max((1-p)*p, 1e-12). */
+    static void bceBackward(long n, MemorySegment p, MemorySegment z, MemorySegment gloss, MemorySegment gp) {
+        long i = 0;
+        for (long e = bound(n); i < e; i += L) {
+            FloatVector pv = load(p, i);
+            FloatVector d = pv.neg().add(1.0f).mul(pv);
+            d = d.blend(1e-12f, d.compare(VectorOperators.LT, 1e-12f));
+            store(load(gloss, i).mul(pv.sub(load(z, i))).div(d), gp, i);
+        }
+        for (; i < n; i++) {
+            float pi = get(p, i);
+            float d = (1.0f - pi) * pi;
+            d = d < 1e-12f ? 1e-12f : d;
+            set(gp, i, get(gloss, i) * (pi - get(z, i)) / d);
+        }
+    }
+
+    /** max(x,0) - x*z + log(1 + exp(-|x|)): exp never overflows, log1p keeps the tail for large |x|. */
+    static void bceWithLogits(long n, MemorySegment x, MemorySegment z, MemorySegment loss) {
+        long i = 0;
+        for (long e = bound(n); i < e; i += L) {
+            FloatVector v = load(x, i);
+            FloatVector pos = v.blend(0.0f, v.compare(VectorOperators.LE, 0.0f).or(v.test(VectorOperators.IS_NAN)));
+            FloatVector t = JavaMath.log1p(JavaMath.exp(v.abs().neg()));
+            store(v.neg().fma(load(z, i), pos).add(t), loss, i); // fused: pos - x*z cancels for z near 1
+        }
+        for (; i < n; i++) {
+            float v = get(x, i);
+            float pos = v > 0.0f ? v : 0.0f;
+            set(loss, i, Math.fma(-v, get(z, i), pos) + JavaMath.log1p(JavaMath.exp(-Math.abs(v))));
+        }
+    }
+
+    /** gx = gloss * (sigmoid(x) - z). */
+    static void bceWithLogitsBackward(long n, MemorySegment x, MemorySegment z, MemorySegment gloss,
+                                      MemorySegment gx) {
+        long i = 0;
+        for (long e = bound(n); i < e; i += L) {
+            store(load(gloss, i).mul(JavaMath.sigmoid(load(x, i)).sub(load(z, i))), gx, i);
+        }
+        for (; i < n; i++) set(gx, i, get(gloss, i) * (JavaMath.sigmoid(get(x, i)) - get(z, i)));
+    }
+
+    static void oneHot(long rows, long classes, MemorySegment labels, MemorySegment out) {
+        if (classes <= 0) return;
+        for (long r = 0; r < rows; r++) {
+            long lab = label(labels, r);
+            out.asSlice((r * classes) << 2, classes << 2).fill((byte) 0);
+            set(out, r * classes + lab, 1.0f);
+        }
+    }
+}

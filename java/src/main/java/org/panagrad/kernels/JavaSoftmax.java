@@ -1,0 +1,155 @@
+package org.panagrad.kernels;
+
+import static org.panagrad.kernels.JavaMath.bound;
+import static org.panagrad.kernels.JavaMath.get;
+import static org.panagrad.kernels.JavaMath.load;
+import static org.panagrad.kernels.JavaMath.set;
+import static org.panagrad.kernels.JavaMath.store;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Softmax and log-softmax over the middle axis of x viewed as [outer, n, inner], and their backward passes
+ * (twin of {@code native/src/softmax.c}). The max along the axis is subtracted before exp; sums are in
+ * double. Rows (inner == 1) run vectorised along the row; otherwise each column is reduced with a stride.
+ * Every input element of a row or column is read before its output is written, so outputs may alias inputs.
+ */
+final class JavaSoftmax {
+    private JavaSoftmax() {}
+
+    private static final int L = JavaMath.L;
+
+    // ---- softmax: y = exp(x - max) / sum --------------------------------------------------------
+
+    static void softmax(long outer, long n, long inner, MemorySegment x, MemorySegment y) {
+        if (outer <= 0 || n <= 0 || inner <= 0) return;
+        if (inner == 1) {
+            for (long o = 0; o < outer; o++) {
+                long off = o * n;
+                float m = JavaReduce.max(x, off, n);
+                long i = 0;
+                for (long e = bound(n); i < e; i += L) store(JavaMath.exp(load(x, off + i).sub(m)), y, off + i);
+                for (; i < n; i++) set(y, off + i, JavaMath.exp(get(x, off + i) - m));
+                scale(y, off, n, (float) (1.0 / JavaReduce.sum(y, off, n)));
+            }
+            return;
+        }
+        for (long o = 0; o < outer; o++) {
+            for (long j = 0; j < inner; j++) {
+                long base = o * n * inner + j;
+                float m = colMax(x, base, n, inner);
+                double s = 0.0;
+                for (long k = 0; k < n; k++) {
+                    float v = JavaMath.exp(get(x, base + k * inner) - m);
+                    set(y, base + k * inner, v);
+                    s += v;
+                }
+                float inv = (float) (1.0 / s);
+                for (long k = 0; k < n; k++) set(y, base + k * inner, get(y, base + k * inner) * inv);
+            }
+        }
+    }
+
+    private static void scale(MemorySegment y, long off, long n, float f) {
+        long i = 0;
+        for (long e = bound(n); i < e; i += L) store(load(y, off + i).mul(f), y, off + i);
+        for (; i < n; i++) set(y, off + i, get(y, off + i) * f);
+    }
+
+    private static float colMax(MemorySegment x, long base, long n, long stride) {
+        float m = get(x, base);
+        for (long k = 1; k < n; k++) m = Math.max(m, get(x, base + k * stride));
+        return m;
+    }
+
+    // ---- log-softmax: y = (x - max) - log(sum exp(x - max)) -------------------------------------
+    // The two terms are subtracted separately: y stays exact where x is the max and the sum is near 1.
+
+    static void logSoftmax(long outer, long n, long inner, MemorySegment x, MemorySegment y) {
+        if (outer <= 0 || n <= 0 || inner <= 0) return;
+        if (inner == 1) {
+            for (long o = 0; o < outer; o++) {
+                long off = o * n;
+                float m = JavaReduce.max(x, off, n);
+                float ls = (float) Math.log(JavaReduce.sumExp(x, off, n, m));
+                long i = 0;
+                for (long e = bound(n); i < e; i += L) store(load(x, off + i).sub(m).sub(ls), y, off + i);
+                for (; i < n; i++) set(y, off + i, (get(x, off + i) - m) - ls);
+            }
+            return;
+        }
+        for (long o = 0; o < outer; o++) {
+            for (long j = 0; j < inner; j++) {
+                long base = o * n * inner + j;
+                float m = colMax(x, base, n, inner);
+                double s = 0.0;
+                for (long k = 0; k < n; k++) s += JavaMath.exp(get(x, base + k * inner) - m);
+                float ls = (float) Math.log(s);
+                for (long k = 0; k < n; k++) set(y, base + k * inner, (get(x, base + k * inner) - m) - ls);
+            }
+        }
+    }
+
+    // ---- softmax backward: gx = y * (gy - sum(gy * y)) ------------------------------------------
+
+    static void softmaxBackward(long outer, long n, long inner, MemorySegment y, MemorySegment gy, MemorySegment gx) {
+        if (outer <= 0 || n <= 0 || inner <= 0) return;
+        if (inner == 1) {
+            for (long o = 0; o < outer; o++) {
+                long off = o * n;
+                float dot = (float) JavaReduce.dot(gy, y, off, n);
+                long i = 0;
+                for (long e = bound(n); i < e; i += L) {
+                    store(load(y, off + i).mul(load(gy, off + i).sub(dot)), gx, off + i);
+                }
+                for (; i < n; i++) set(gx, off + i, get(y, off + i) * (get(gy, off + i) - dot));
+            }
+            return;
+        }
+        for (long o = 0; o < outer; o++) {
+            for (long j = 0; j < inner; j++) {
+                long base = o * n * inner + j;
+                double s = 0.0;
+                for (long k = 0; k < n; k++) s += (double) get(gy, base + k * inner) * get(y, base + k * inner);
+                float dot = (float) s;
+                for (long k = 0; k < n; k++) {
+                    long at = base + k * inner;
+                    set(gx, at, get(y, at) * (get(gy, at) - dot));
+                }
+            }
+        }
+    }
+
+    // ---- log-softmax backward: gx = gy - exp(y) * sum(gy) ---------------------------------------
+
+    static void logSoftmaxBackward(long outer, long n, long inner, MemorySegment y, MemorySegment gy,
+                                   MemorySegment gx) {
+        if (outer <= 0 || n <= 0 || inner <= 0) return;
+        if (inner == 1) {
+            for (long o = 0; o < outer; o++) {
+                long off = o * n;
+                float sum = (float) JavaReduce.sum(gy, off, n);
+                FloatVector sv = FloatVector.broadcast(JavaMath.F, sum);
+                long i = 0;
+                for (long e = bound(n); i < e; i += L) {
+                    store(JavaMath.exp(load(y, off + i)).neg().fma(sv, load(gy, off + i)), gx, off + i);
+                }
+                for (; i < n; i++) set(gx, off + i, Math.fma(-JavaMath.exp(get(y, off + i)), sum, get(gy, off + i)));
+            }
+            return;
+        }
+        for (long o = 0; o < outer; o++) {
+            for (long j = 0; j < inner; j++) {
+                long base = o * n * inner + j;
+                double s = 0.0;
+                for (long k = 0; k < n; k++) s += get(gy, base + k * inner);
+                float sum = (float) s;
+                for (long k = 0; k < n; k++) {
+                    long at = base + k * inner;
+                    set(gx, at, Math.fma(-JavaMath.exp(get(y, at)), sum, get(gy, at)));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.panagrad.loss;
+
+import java.util.Arrays;
+import org.panagrad.Tensor;
+
+/**
+ * Softmax cross-entropy (torch's {@code nn.CrossEntropyLoss}, Gluon's {@code SoftmaxCrossEntropyLoss}) from
+ * logits [batch, classes] and class indices [batch] (a float tensor of whole numbers in [0, classes)):
+ * {@code l_n = log(sum_c exp(x_nc)) - x_n,label_n}, i.e. log-softmax followed by {@link NLLLoss}, in one fused
+ * op whose backward is {@code softmax(x) - onehot(label)}. NONE gives [batch]; MEAN averages over the batch.
+ *
+ * <pre>{@code
+ * Tensor loss = new CrossEntropyLoss().forward(model.forward(images), labels);   // [64, 10] and [64]
+ * }</pre>
+ */
+public class CrossEntropyLoss extends Loss {
+    /** With reduction {@link Reduction#MEAN}. */
+    public CrossEntropyLoss() {}
+
+    /** With the given reduction. */
+    public CrossEntropyLoss(Reduction reduction) {
+        super(reduction);
+    }
+
+    /** The reduced loss of logits [batch, classes] against class indices [batch]. */
+    @Override
+    public Tensor forward(Tensor prediction, Tensor target) {
+        return reduce(unreduced(prediction, target), null);
+    }
+
+    @Override
+    protected Tensor unreduced(Tensor prediction, Tensor target) {
+        prediction.checkAlive(name());
+        target.checkAlive(name());
+        int[] ps = prediction.shape(), ts = target.shape();
+        if (ps.length != 2 || ts.length != 1 || ts[0] != ps[0]) {
+            throw new IllegalArgumentException(name() + ": logits " + Arrays.toString(ps) + " and target " + Arrays.toString(ts)
+                    + ": need logits [batch, classes] and a target of batch class indices [batch]"
+                    + (ps.length == 1 ? " (for one sample, reshape the logits to [1, " + ps[0] + "])" : ""));
+        }
+        try {
+            return org.panagrad.ops.Loss.crossEntropy(prediction, target);
+        } catch (IllegalArgumentException e) {
+            // The fused op checks every label before its kernel runs; say which loss was called.
+            throw new IllegalArgumentException(name() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.panagrad.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Loss curves drawn to a PNG with XChart, one line per run, as the tutorial that compares Adam, RMSprop and SGD does.
+ *
+ * <pre>{@code
+ * new LossPlot("Loss across epochs", "epoch", "training loss")
+ *         .add("Adam", adamHistory.trainLosses())
+ *         .add("SGD", sgdHistory.trainLosses())
+ *         .save(Path.of("runs/losses.png"));
+ * }</pre>
+ */
+public final class LossPlot {
+    private final String title;
+    private final String xLabel;
+    private final String yLabel;
+    private final Map<String, double[]> series = new LinkedHashMap<>();
+    private boolean logY;
+
+    /** A plot with the given title and axis labels. */
+    public LossPlot(String title, String xLabel, String yLabel) {
+        this.title = title;
+        this.xLabel = xLabel;
+        this.yLabel = yLabel;
+    }
+
+    /** Adds a curve; point i is drawn at x = i + 1 (epochs count from 1). */
+    public LossPlot add(String name, double[] values) {
+        if (values.length == 0) throw new IllegalArgumentException("LossPlot: series '" + name + "' is empty");
+        if (series.containsKey(name)) throw new IllegalArgumentException("LossPlot: series '" + name + "' added twice");
+        series.put(name, values.clone());
+        return this;
+    }
+
+    /** Draws the y axis on a log scale (needs positive values). */
+    public LossPlot logY(boolean log) {
+        this.logY = log;
+        return this;
+    }
+
+    /** Writes the PNG atomically (a temp file renamed into place); creates parent directories. */
+    public Path save(Path png) throws IOException {
+        if (series.isEmpty()) throw new IllegalStateException("LossPlot: nothing to draw");
+        XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setYAxisLogarithmic(logY);
+        for (var e : series.entrySet()) {
+            double[] y = e.getValue();
+            double[] x = new double[y.length];
+            for (int i = 0; i < y.length; i++) x[i] = i + 1;
+            chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
+        }
+        Path abs = png.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        Path tmp = Files.createTempFile(abs.getParent(), ".plot", ".png");
+        try {
+            BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return abs;
+    }
+}
