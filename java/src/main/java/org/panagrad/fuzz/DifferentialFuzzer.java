@@ -110,8 +110,8 @@ public final class DifferentialFuzzer {
     private final Backend candidate;
     private Perturbation perturbation;
     private PrintStream progress;
-    private double rtol = 1e-3;
-    private double atol = 1e-4;
+    private double rtol = 1e-4;
+    private double atol = 1e-5;
 
     /** NATIVE as the reference, JAVA as the candidate. */
     public DifferentialFuzzer() {
@@ -136,7 +136,10 @@ public final class DifferentialFuzzer {
         return this;
     }
 
-    /** Sets the relative and absolute tolerances (defaults 1e-3 and 1e-4); returns this. */
+    /**
+     * Sets the relative and absolute tolerances; returns this. The defaults, 1e-4 and 1e-5, are about ten times
+     * the largest difference seen between NATIVE and JAVA over 10^5 programs.
+     */
     public DifferentialFuzzer tolerance(double rtol, double atol) {
         if (!(rtol >= 0) || !(atol >= 0)) {
             throw new IllegalArgumentException("tolerance: rtol and atol must be >= 0, got " + rtol + ", " + atol);
