@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "panagrad", mixinStandardHelpOptions = true, version = "panagrad 0.1.0",
         description = "Train neural networks in Java with panagrad.",
-        subcommands = {TrainCommand.class, MemoryCommand.class})
+        subcommands = {TrainCommand.class, MemoryCommand.class, FuzzCommand.class})
 public final class Main implements Runnable {
 
     /** Entry point; exits with the command's status. */
