@@ -132,8 +132,20 @@ public final class Runner implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (threads < 1) throw new CommandLine.ParameterException(new CommandLine(this), "--threads must be >= 1, got " + threads);
-        for (String b : backends) Backend.parse(b); // rejects unknown names up front
+        CommandLine cl = new CommandLine(this);
+        if (threads < 1) throw new CommandLine.ParameterException(cl, "--threads must be >= 1, got " + threads);
+        for (String b : backends) {
+            if (!b.equals("native") && !b.equals("java")) {
+                throw new CommandLine.ParameterException(cl, "--backends: unknown backend '" + b + "' (use native, java or native,java)");
+            }
+        }
+        if (only != null) {
+            try {
+                Pattern.compile(only);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new CommandLine.ParameterException(cl, "--only: not a regular expression: " + e.getDescription() + " in '" + only + "'");
+            }
+        }
         long started = System.nanoTime();
         if (out == null) {
             out = Path.of("bench", "results", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -161,7 +173,7 @@ public final class Runner implements Callable<Integer> {
     // ---- C harness --------------------------------------------------------------------------------
 
     private void runC() {
-        Path bin = cHarness != null ? cHarness : Path.of("build", "bench", "c", "gemm_bench");
+        Path bin = cHarness != null ? cHarness : inRepository(Path.of("build", "bench", "c", "gemm_bench"));
         if (!Files.isExecutable(bin)) {
             String msg = "C harness not found at " + bin + ": build it with `cmake -S . -B build && cmake --build build` "
                     + "(or pass --c-harness PATH); C columns stay empty";
@@ -189,6 +201,7 @@ public final class Runner implements Callable<Integer> {
     // ---- PyTorch harness --------------------------------------------------------------------------
 
     private void runTorch() {
+        torchScript = inRepository(torchScript);
         if (noTorch) {
             notes.put("torch", "skipped (--no-torch)");
             return;
@@ -279,6 +292,7 @@ public final class Runner implements Callable<Integer> {
                         .measurementTime(quick ? TimeValue.milliseconds(400) : TimeValue.seconds(1))
                         .jvmArgs(jvmArgs.toArray(String[]::new))
                         .shouldFailOnError(false)
+                        .timeout(TimeValue.minutes(2))
                         .result(jmhDir.resolve(g.clazz() + ".json").toString())
                         .resultFormat(ResultFormatType.JSON)
                         .param("backend", backends.toArray(String[]::new));
@@ -414,7 +428,15 @@ public final class Runner implements Callable<Integer> {
         if (!missing.isEmpty()) {
             tgt.append("\nMissing (").append(missing.size()).append("): ").append(summarizeMissing(missing)).append('\n');
         }
-        for (String f : failures) tgt.append("  failure: ").append(f).append('\n');
+        // One line per distinct reason: a backend that cannot load fails every benchmark the same way.
+        Map<String, List<String>> byReason = new LinkedHashMap<>();
+        for (String f : failures) {
+            int sep = f.indexOf("): ");
+            String what = sep < 0 ? f : f.substring(0, sep + 1), why = sep < 0 ? "" : f.substring(sep + 3);
+            byReason.computeIfAbsent(why, k -> new ArrayList<>()).add(what);
+        }
+        byReason.forEach((why, what) -> tgt.append("  failed: ").append(what.size() <= 3 ? String.join(", ", what)
+                : what.size() + " benchmarks (" + what.get(0) + ", ...)").append(why.isEmpty() ? "" : ": " + why).append('\n'));
 
         String text = table + cond.toString() + tgt;
         System.out.println();
@@ -430,13 +452,15 @@ public final class Runner implements Callable<Integer> {
         doc.put("missing", missing);
         doc.put("failures", failures);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("results.json").toFile(), doc);
+        String chart = ", ";
         try {
             Chart.write(out.resolve("ratios.png"), rows, jmh, c, torch);
+            chart = ", " + out.resolve("ratios.png") + ", ";
         } catch (Exception | LinkageError e) {
-            System.err.println("bench: chart not written: " + e);
+            System.err.println("bench: chart not written: " + e.getMessage());
         }
-        System.out.println("\nWritten: " + out.resolve("results.json") + ", " + out.resolve("table.txt") + ", "
-                + out.resolve("ratios.png") + ", raw JMH output in " + out.resolve("jmh"));
+        System.out.println("\nWritten: " + out.resolve("results.json") + ", " + out.resolve("table.txt") + chart
+                + "raw JMH output in " + out.resolve("jmh"));
     }
 
     private List<Map<String, Object>> targets() {
@@ -479,7 +503,7 @@ public final class Runner implements Callable<Integer> {
         Stat j512 = stat("gemm_512x512x512", "java");
         double gf = j512 == null ? 0 : GemmShapes.get("512x512x512").flops() / j512.median() / 1e3;
         target(t, "Java GEMM >= 15 GFLOP/s at 512^3", j512 == null ? null : gf >= 15,
-                j512 == null ? "not measured (java backend missing)" : fmt("%.1f GFLOP/s", gf));
+                j512 == null ? "not measured (no java results)" : fmt("%.1f GFLOP/s", gf));
         double worstEw = 0;
         String worstEwRow = null;
         for (var e : jmh.entrySet()) {
@@ -492,7 +516,7 @@ public final class Runner implements Callable<Integer> {
             }
         }
         target(t, "elementwise Java within 1.5x native", worstEwRow == null ? null : worstEw <= 1.5,
-                worstEwRow == null ? "not measured (java backend missing)" : fmt("worst java/native %.2fx (%s)", worstEw, worstEwRow));
+                worstEwRow == null ? "not measured (no java results)" : fmt("worst java/native %.2fx (%s)", worstEw, worstEwRow));
         List<String> mem = new ArrayList<>();
         Boolean memMet = null;
         for (Map<String, Object> m : memory) {
@@ -552,6 +576,23 @@ public final class Runner implements Callable<Integer> {
     }
 
     // ---- conditions ------------------------------------------------------------------------------
+
+    /**
+     * {@code relative} as given when it exists from the working directory, else resolved against the repository
+     * holding this jar ({@code <repo>/bench/target/benchmarks.jar}), so the runner also works from elsewhere.
+     */
+    static Path inRepository(Path relative) {
+        if (relative.isAbsolute() || Files.exists(relative)) return relative;
+        try {
+            Path jar = Path.of(Runner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path repo = jar.getParent() == null ? null : jar.getParent().getParent();
+            if (repo != null) repo = repo.getParent();
+            if (repo != null && Files.exists(repo.resolve(relative))) return repo.resolve(relative);
+        } catch (Exception ignored) {
+            // no code source (e.g. a custom class loader): keep the path as given
+        }
+        return relative;
+    }
 
     /** The JVM flags of the root pom's {@code panagrad.jvm.flags}, filtered into this module's resources. */
     static String[] jvmFlags() {
