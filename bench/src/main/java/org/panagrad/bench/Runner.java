@@ -309,7 +309,7 @@ public final class Runner implements Callable<Integer> {
                     for (RunResult rr : results) {
                         BenchmarkParams bp = rr.getParams();
                         Statistics s = rr.getPrimaryResult().getStatistics();
-                        jmh.computeIfAbsent(rowKey(bp), k -> new LinkedHashMap<>()).put(bp.getParam("backend"),
+                        jmh.computeIfAbsent(rowKey(bp.getBenchmark(), bp::getParam), k -> new LinkedHashMap<>()).put(bp.getParam("backend"),
                                 new Stat(s.getPercentile(50), s.getPercentile(10), s.getPercentile(90), s.getN()));
                     }
                 } catch (Exception e) {
@@ -331,21 +331,20 @@ public final class Runner implements Callable<Integer> {
     }
 
     /** The table row a JMH result belongs to; the names the C and PyTorch harnesses use. */
-    static String rowKey(BenchmarkParams bp) {
-        String bench = bp.getBenchmark();
+    static String rowKey(String bench, java.util.function.UnaryOperator<String> param) {
         String cls = bench.substring(0, bench.lastIndexOf('.'));
         cls = cls.substring(cls.lastIndexOf('.') + 1);
         String method = bench.substring(bench.lastIndexOf('.') + 1);
         return switch (cls + "." + method) {
-            case "GemmBench.gemm" -> "gemm_" + bp.getParam("shape");
-            case "ElementwiseBench.forwardBackward" -> "elementwise_" + bp.getParam("op") + "_" + bp.getParam("n");
-            case "SoftmaxBench.softmax" -> "softmax_" + bp.getParam("shape");
-            case "SoftmaxBench.logSoftmax" -> "log_softmax_" + bp.getParam("shape");
-            case "CrossEntropyBench.crossEntropy" -> "cross_entropy_" + bp.getParam("shape");
+            case "GemmBench.gemm" -> "gemm_" + param.apply("shape");
+            case "ElementwiseBench.forwardBackward" -> "elementwise_" + param.apply("op") + "_" + param.apply("n");
+            case "SoftmaxBench.softmax" -> "softmax_" + param.apply("shape");
+            case "SoftmaxBench.logSoftmax" -> "log_softmax_" + param.apply("shape");
+            case "CrossEntropyBench.crossEntropy" -> "cross_entropy_" + param.apply("shape");
             case "OptimBench.adam" -> "optim_adam_mlp";
             case "OptimBench.sgdMomentum" -> "optim_sgd_momentum_mlp";
             case "TapeBench.mulBackward" -> "autograd_mul_4";
-            case "TrainStepBench.step" -> "train_step_mlp_b" + bp.getParam("batch");
+            case "TrainStepBench.step" -> "train_step_mlp_b" + param.apply("batch");
             default -> cls + "." + method;
         };
     }
