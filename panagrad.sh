@@ -106,11 +106,14 @@ cmd_train() {
   run_java org.panagrad.cli.Main train "$@"
 }
 
-cmd_bench() {
+cmd_bench() { # [--quick] [--threads N] [--out DIR] [--no-torch] ... (--help lists them)
   setup
-  build_native
-  build_java
-  run_java org.panagrad.cli.Main bench "$@"
+  build_native # libpanagrad.so and the C harness build/bench/c/gemm_bench
+  build_java   # bench/target/benchmarks.jar: JMH suite + runner, libpanagrad.so bundled
+  # The shaded jar's main is JMH's own; the runner drives JMH (one forked JVM per benchmark), the C harness
+  # and bench/python/torch_bench.py, and prints the comparison table. JMH still uses sun.misc.Unsafe.
+  java "${JVM_FLAGS[@]}" --sun-misc-unsafe-memory-access=allow -Xmx2g -cp bench/target/benchmarks.jar \
+    org.panagrad.bench.Runner "$@" 2> >(grep -v 'WARNING: Using incubator modules' >&2)
 }
 
 cmd_fuzz() {

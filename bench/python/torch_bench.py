@@ -6,7 +6,12 @@ step (zero-grad, forward, loss, backward, Adam step), GEMM shapes, elementwise a
 fused cross-entropy, optimizer updates over the MLP's parameters, and the autograd cost of one recorded
 small op plus its backward. Prints one JSON document on stdout:
 
-  {"torch": "1.13.0", "threads": 1, "results": [{"name": ..., "median_us": ..., "p25_us": ..., "p75_us": ..., "n": ...}]}
+  {"torch": "1.13.0", "threads": 1, "results": [{"name": ..., "median_us": ..., "p10_us": ..., "p25_us": ...,
+                                                  "p75_us": ..., "p90_us": ..., "n": ...}]}
+
+Each sample is the mean of a batch of calls lasting >= ~2 ms, so the percentiles spread less than per-call ones.
+With --quick: shorter runs and the shape subset the Java runner's --quick uses (GEMM squares up to 512 and the
+MLP products at batch 64, elementwise at 1e3 and 1e6 elements).
 
 Usage: torch_bench.py --threads 1 [--quick]
 """
@@ -54,7 +59,9 @@ def measure(fn, target_seconds, min_reps=5):
         if len(samples) >= 2000:
             break
     q = statistics.quantiles(samples, n=4) if len(samples) >= 2 else [samples[0]] * 3
-    return {"median_us": statistics.median(samples), "p25_us": q[0], "p75_us": q[2], "n": len(samples) * inner}
+    d = statistics.quantiles(samples, n=10) if len(samples) >= 2 else [samples[0]] * 9
+    return {"median_us": statistics.median(samples), "p10_us": d[0], "p25_us": q[0], "p75_us": q[2], "p90_us": d[8],
+            "n": len(samples) * inner}
 
 
 def mlp():
@@ -95,14 +102,14 @@ def main():
     for n in sizes:
         a, b = torch.randn(n, n), torch.randn(n, n)
         add(f"gemm_{n}x{n}x{n}", lambda a=a, b=b: torch.mm(a, b))
-    for batch in (64, 256):
+    for batch in ((64,) if args.quick else (64, 256)):
         for (m, k, n, ta, tb, label) in mlp_gemm_shapes(batch):
             a = torch.randn(k, m) if ta else torch.randn(m, k)
             b = torch.randn(n, k) if tb else torch.randn(k, n)
             add(f"gemm_{label}", lambda a=a, b=b, ta=ta, tb=tb: torch.mm(a.t() if ta else a, b.t() if tb else b))
 
     # Elementwise forward + backward.
-    for n in (1_000, 100_000, 1_000_000):
+    for n in ((1_000, 1_000_000) if args.quick else (1_000, 100_000, 1_000_000)):
         a = torch.randn(n, requires_grad=True)
         b = torch.randn(n, requires_grad=True)
         g = torch.randn(n)
@@ -115,17 +122,21 @@ def main():
                 out.backward(g)
             add(f"elementwise_{op}_{n}", fwd_bwd)
 
-    # Softmax / log-softmax forward + backward, fused cross-entropy.
+    # Softmax / log-softmax forward + backward.
     for rows, cols in ((256, 10), (4096, 1000)):
         x = torch.randn(rows, cols, requires_grad=True)
         g = torch.randn(rows, cols)
-        labels = torch.randint(0, cols, (rows,))
         for op, f in (("softmax", lambda x=x: torch.softmax(x, 1)), ("log_softmax", lambda x=x: torch.log_softmax(x, 1))):
             def fwd_bwd(f=f, x=x, g=g):
                 out = f()
                 x.grad = None
                 out.backward(g)
             add(f"{op}_{rows}x{cols}", fwd_bwd)
+
+    # Fused (mean) cross-entropy forward + backward at the MLP's output shapes.
+    for rows, cols in ((64, 10), (256, 10)):
+        x = torch.randn(rows, cols, requires_grad=True)
+        labels = torch.randint(0, cols, (rows,))
 
         def ce(x=x, labels=labels):
             loss = F.cross_entropy(x, labels)
@@ -142,6 +153,17 @@ def main():
     add("optim_adam_mlp", adam.step)
     add("optim_sgd_momentum_mlp", sgd.step)
 
+    # Tape overhead as panagrad's TapeBench measures it: one recorded a * b on 4-element leaves plus its backward.
+    a4 = torch.randn(4, requires_grad=True)
+    b4 = torch.randn(4, requires_grad=True)
+    g4 = torch.ones(4)
+
+    def mul_backward():
+        a4.grad = None
+        b4.grad = None
+        (a4 * b4).backward(g4)
+    add("autograd_mul_4", mul_backward)
+
     # Tape overhead: one recorded small op and its share of backward (a chain of 100 ops, one backward).
     x = torch.randn(4, requires_grad=True)
 
@@ -152,7 +174,7 @@ def main():
         y.sum().backward()
         x.grad = None
     r = measure(chain, secs)
-    for key in ("median_us", "p25_us", "p75_us"):
+    for key in ("median_us", "p10_us", "p25_us", "p75_us", "p90_us"):
         r[key] /= 100
     r["name"] = "autograd_small_op"
     results.append(r)
