@@ -254,7 +254,7 @@ final class JavaGemm {
 
     /**
      * C[0..mr, 0..nr] (at co, row stride ldc) = alpha * Ap * Bp + beta * C over depth kc; C not read when
-     * beta == 0. Full tiles are updated with vector loads and stores, edge tiles through a scratch tile.
+     * beta == 0. The MR x NR accumulators stay in registers over the depth loop, then go to C through tile.
      */
     private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, MemorySegment c, long co, long ldc,
                                int mr, int nr, float alpha, float beta, float[] tile) {
@@ -284,15 +284,7 @@ final class JavaGemm {
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
-        if (mr == MR && nr == NR) {
-            update(c00, c01, c, co, alpha, beta);
-            update(c10, c11, c, co + ldc, alpha, beta);
-            update(c20, c21, c, co + 2 * ldc, alpha, beta);
-            update(c30, c31, c, co + 3 * ldc, alpha, beta);
-            update(c40, c41, c, co + 4 * ldc, alpha, beta);
-            update(c50, c51, c, co + 5 * ldc, alpha, beta);
-            return;
-        }
+        // The tile goes through a small array: passing vectors to a helper that is not inlined would box them.
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
         c10.intoArray(tile, NR);
@@ -305,33 +297,39 @@ final class JavaGemm {
         c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR);
         c51.intoArray(tile, 5 * NR + L);
-        for (int i = 0; i < mr; i++) {
-            long row = co + i * ldc;
-            for (int j = 0; j < nr; j++) {
-                long at = (row + j) << 2;
-                float v = alpha * tile[i * NR + j];
-                if (beta == 0.0f) {
-                    c.set(FL, at, v);
-                } else if (beta == 1.0f) {
-                    c.set(FL, at, c.get(FL, at) + v);
-                } else {
-                    c.set(FL, at, beta * c.get(FL, at) + v);
-                }
-            }
-        }
+        store(tile, c, co, ldc, mr, nr, alpha, beta);
     }
 
-    private static void update(FloatVector v0, FloatVector v1, MemorySegment c, long row, float alpha, float beta) {
-        long o0 = row << 2, o1 = (row + L) << 2;
-        if (beta == 0.0f) {
-            v0.mul(alpha).intoMemorySegment(c, o0, BO);
-            v1.mul(alpha).intoMemorySegment(c, o1, BO);
-        } else if (beta == 1.0f) {
-            v0.fma(v0.broadcast(alpha), FloatVector.fromMemorySegment(F, c, o0, BO)).intoMemorySegment(c, o0, BO);
-            v1.fma(v1.broadcast(alpha), FloatVector.fromMemorySegment(F, c, o1, BO)).intoMemorySegment(c, o1, BO);
-        } else {
-            v0.fma(v0.broadcast(alpha), FloatVector.fromMemorySegment(F, c, o0, BO).mul(beta)).intoMemorySegment(c, o0, BO);
-            v1.fma(v1.broadcast(alpha), FloatVector.fromMemorySegment(F, c, o1, BO).mul(beta)).intoMemorySegment(c, o1, BO);
+    /** C[i, j] = alpha * tile[i, j] + beta * C[i, j] for i < mr, j < nr; C not read when beta == 0. */
+    private static void store(float[] tile, MemorySegment c, long co, long ldc, int mr, int nr, float alpha, float beta) {
+        FloatVector va = FloatVector.broadcast(F, alpha), vb = FloatVector.broadcast(F, beta);
+        for (int i = 0; i < mr; i++) {
+            long row = co + i * ldc;
+            int j = 0;
+            if (nr == NR) {
+                for (; j < NR; j += L) {
+                    FloatVector t = FloatVector.fromArray(F, tile, i * NR + j);
+                    long at = (row + j) << 2;
+                    if (beta == 0.0f) {
+                        t.mul(va).intoMemorySegment(c, at, BO);
+                    } else if (beta == 1.0f) {
+                        t.fma(va, FloatVector.fromMemorySegment(F, c, at, BO)).intoMemorySegment(c, at, BO);
+                    } else {
+                        t.fma(va, FloatVector.fromMemorySegment(F, c, at, BO).mul(vb)).intoMemorySegment(c, at, BO);
+                    }
+                }
+            }
+            for (; j < nr; j++) {
+                long at = (row + j) << 2;
+                float v = tile[i * NR + j];
+                if (beta == 0.0f) {
+                    c.set(FL, at, alpha * v);
+                } else if (beta == 1.0f) {
+                    c.set(FL, at, Math.fma(alpha, v, c.get(FL, at)));
+                } else {
+                    c.set(FL, at, Math.fma(alpha, v, beta * c.get(FL, at)));
+                }
+            }
         }
     }
 

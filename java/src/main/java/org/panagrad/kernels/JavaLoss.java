@@ -1,5 +1,6 @@
 package org.panagrad.kernels;
 
+import static org.panagrad.kernels.JavaMath.F;
 import static org.panagrad.kernels.JavaMath.bound;
 import static org.panagrad.kernels.JavaMath.get;
 import static org.panagrad.kernels.JavaMath.load;
@@ -34,14 +35,58 @@ final class JavaLoss {
     static void crossEntropy(long rows, long cols, MemorySegment logits, MemorySegment labels, MemorySegment loss,
                              MemorySegment lse) {
         if (cols <= 0) return;
+        if (cols < JavaRowGroups.SHORT) {
+            crossEntropyShort(rows, (int) cols, logits, labels, loss, lse);
+            return;
+        }
         for (long r = 0; r < rows; r++) {
             long off = r * cols;
             float target = get(logits, off + label(labels, r));
             float m = JavaReduce.max(logits, off, cols);
-            double s = JavaReduce.sumExp(logits, off, cols, m);
-            float logS = JavaMath.log1p((float) (s - 1.0));
-            set(lse, r, m + logS);
-            set(loss, r, (float) (((double) m - target) + logS));
+            finish(r, m, JavaReduce.sumExp(logits, off, cols, m), target, loss, lse);
+        }
+    }
+
+    private static void finish(long r, float m, double s, float target, MemorySegment loss, MemorySegment lse) {
+        float logS = JavaMath.log1p((float) (s - 1.0));
+        set(lse, r, m + logS);
+        set(loss, r, (float) (((double) m - target) + logS));
+    }
+
+    /** Rows shorter than {@link JavaRowGroups#SHORT}, L at a time across the vector lanes. */
+    private static void crossEntropyShort(long rows, int n, MemorySegment logits, MemorySegment labels,
+                                          MemorySegment loss, MemorySegment lse) {
+        JavaRowGroups g = JavaRowGroups.get();
+        float[] t = g.cols, sums = g.lane, comps = g.lane2, tg = g.out;
+        for (long r0 = 0; r0 < rows; r0 += L) {
+            int w = (int) Math.min(L, rows - r0);
+            g.load(logits, r0, w, n);
+            FloatVector mx = FloatVector.fromArray(F, t, 0);
+            for (int k = 1; k < n; k++) mx = mx.max(FloatVector.fromArray(F, t, k * L));
+            // sum(exp(x - max)) per lane as hi + lo (TwoSum): as exact as double, see JavaReduce.sumExp.
+            FloatVector hi = FloatVector.zero(F), lo = hi;
+            for (int k = 0; k < n; k++) {
+                FloatVector v = JavaMath.exp(FloatVector.fromArray(F, t, k * L).sub(mx));
+                FloatVector u = hi.add(v), z = u.sub(hi);
+                lo = lo.add(hi.sub(u.sub(z)).add(v.sub(z)));
+                hi = u;
+            }
+            // The targets first: with n == 1 the outputs may alias the labels.
+            for (int j = 0; j < L; j++) tg[j] = j < w ? g.block[j * n + (int) label(labels, r0 + j)] : 0.0f;
+            // s - 1 = (hi - 1) + lo, hi - 1 exact for hi in [1, 2] where it matters.
+            FloatVector logS = JavaMath.log1p(hi.sub(1.0f).add(lo));
+            FloatVector lseV = mx.add(logS), lossV = mx.sub(FloatVector.fromArray(F, tg, 0)).add(logS);
+            if (w == L) {
+                JavaMath.store(lseV, lse, r0);
+                JavaMath.store(lossV, loss, r0);
+            } else {
+                lseV.intoArray(sums, 0);
+                lossV.intoArray(comps, 0);
+                for (int j = 0; j < w; j++) {
+                    set(lse, r0 + j, sums[j]);
+                    set(loss, r0 + j, comps[j]);
+                }
+            }
         }
     }
 
@@ -49,6 +94,10 @@ final class JavaLoss {
     static void crossEntropyBackward(long rows, long cols, MemorySegment logits, MemorySegment labels,
                                      MemorySegment lse, MemorySegment gloss, MemorySegment glogits) {
         if (cols <= 0) return;
+        if (cols < JavaRowGroups.SHORT) {
+            crossEntropyBackwardShort(rows, (int) cols, logits, labels, lse, gloss, glogits);
+            return;
+        }
         for (long r = 0; r < rows; r++) {
             long off = r * cols;
             long lab = label(labels, r);
@@ -59,6 +108,32 @@ final class JavaLoss {
             }
             for (; c < cols; c++) set(glogits, off + c, g * JavaMath.exp(get(logits, off + c) - l));
             set(glogits, off + lab, g * (JavaMath.exp(xl - l) - 1.0f));
+        }
+    }
+
+    /** Short rows in groups; a group's per-row inputs are all read before its rows are written. */
+    private static void crossEntropyBackwardShort(long rows, int n, MemorySegment logits, MemorySegment labels,
+                                                  MemorySegment lse, MemorySegment gloss, MemorySegment glogits) {
+        JavaRowGroups g = JavaRowGroups.get();
+        float[] t = g.cols, o = g.out, gl = g.lane, ls = g.lane2;
+        int[] lab = g.labels;
+        for (long r0 = 0; r0 < rows; r0 += L) {
+            int w = (int) Math.min(L, rows - r0);
+            g.load(logits, r0, w, n);
+            for (int j = 0; j < L; j++) {
+                gl[j] = j < w ? get(gloss, r0 + j) : 0.0f;
+                ls[j] = j < w ? get(lse, r0 + j) : 0.0f;
+                lab[j] = j < w ? (int) label(labels, r0 + j) : 0;
+            }
+            FloatVector gv = FloatVector.fromArray(F, gl, 0), lv = FloatVector.fromArray(F, ls, 0);
+            for (int k = 0; k < n; k++) {
+                JavaMath.exp(FloatVector.fromArray(F, t, k * L).sub(lv)).mul(gv).intoArray(o, k * L);
+            }
+            for (int j = 0; j < w; j++) {
+                int at = lab[j] * L + j;
+                o[at] = gl[j] * (JavaMath.exp(t[at] - ls[j]) - 1.0f);
+            }
+            g.store(glogits, r0, w, n);
         }
     }
 

@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,23 +21,26 @@ import jdk.incubator.vector.VectorSpecies;
 final class JavaReduce {
     private JavaReduce() {}
 
-    private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
-    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
+    /** Half-width floats widen to full-width doubles lane for lane (one vcvtps2pd). */
+    private static final VectorSpecies<Float> FH =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(Math.max(64, F.vectorBitSize() / 2)));
+    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, VectorShape.forBitSize(FH.vectorBitSize() * 2));
+    private static final int LD = D.length();
     private static final int L = JavaMath.L;
     /** Columns summed at a time when the reduced axis is not the last one. */
     private static final int BLOCK = 256;
 
     private static DoubleVector wide(MemorySegment s, long i) {
-        return (DoubleVector) FloatVector.fromMemorySegment(F4, s, i << 2, BO).convertShape(VectorOperators.F2D, D4, 0);
+        return (DoubleVector) FloatVector.fromMemorySegment(FH, s, i << 2, BO).convertShape(VectorOperators.F2D, D, 0);
     }
 
     /** sum(x[off .. off+n)) in double. */
     static double sum(MemorySegment x, long off, long n) {
-        DoubleVector s0 = DoubleVector.zero(D4), s1 = DoubleVector.zero(D4);
+        DoubleVector s0 = DoubleVector.zero(D), s1 = DoubleVector.zero(D);
         long i = 0;
-        for (long e = n - n % 8; i < e; i += 8) {
+        for (long e = n - n % (2 * LD); i < e; i += 2 * LD) {
             s0 = s0.add(wide(x, off + i));
-            s1 = s1.add(wide(x, off + i + 4));
+            s1 = s1.add(wide(x, off + i + LD));
         }
         double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) s += get(x, off + i);
@@ -45,11 +49,11 @@ final class JavaReduce {
 
     /** sum(a[off+i] * b[off+i]) for i < n, in double. */
     static double dot(MemorySegment a, MemorySegment b, long off, long n) {
-        DoubleVector s0 = DoubleVector.zero(D4), s1 = DoubleVector.zero(D4);
+        DoubleVector s0 = DoubleVector.zero(D), s1 = DoubleVector.zero(D);
         long i = 0;
-        for (long e = n - n % 8; i < e; i += 8) {
+        for (long e = n - n % (2 * LD); i < e; i += 2 * LD) {
             s0 = wide(a, off + i).fma(wide(b, off + i), s0);
-            s1 = wide(a, off + i + 4).fma(wide(b, off + i + 4), s1);
+            s1 = wide(a, off + i + LD).fma(wide(b, off + i + LD), s1);
         }
         double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) s += (double) get(a, off + i) * get(b, off + i);
@@ -71,16 +75,34 @@ final class JavaReduce {
         return m;
     }
 
-    /** sum(exp(x[off+i] - m)) for i < n, the exps in float as everywhere, summed in double. */
+    /**
+     * sum(exp(x[off+i] - m)) for i < n: the exps at full vector width, summed per lane as an unevaluated
+     * float pair hi + lo (TwoSum keeps each addition's rounding error in lo), so the result is as accurate as
+     * a double sum and s - 1 keeps the tiny terms next to the max's 1. The vector exp is only ever used at
+     * the one species F, so its compiled code is never shared between vector shapes.
+     */
     static double sumExp(MemorySegment x, long off, long n, float m) {
-        DoubleVector s0 = DoubleVector.zero(D4);
+        FloatVector hi = FloatVector.zero(F), lo = hi;
         long i = 0;
-        for (long e = n - n % 4; i < e; i += 4) {
-            FloatVector v = FloatVector.fromMemorySegment(F4, x, (off + i) << 2, BO).sub(m);
-            s0 = s0.add((DoubleVector) JavaMath.exp(v).convertShape(VectorOperators.F2D, D4, 0));
+        for (long e = bound(n); i < e; i += L) {
+            FloatVector v = JavaMath.exp(load(x, off + i).sub(m));
+            FloatVector t = hi.add(v), z = t.sub(hi);
+            lo = lo.add(hi.sub(t.sub(z)).add(v.sub(z)));
+            hi = t;
         }
-        double s = s0.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) s += JavaMath.exp(get(x, off + i) - m);
+        return pairTotal(hi, lo) + sumExpTail(x, off + i, n - i, m);
+    }
+
+    /** sum(hi) + sum(lo) over the lanes, in double. */
+    static double pairTotal(FloatVector hi, FloatVector lo) {
+        double t = 0.0;
+        for (int j = 0; j < L; j++) t += (double) hi.lane(j) + lo.lane(j);
+        return t;
+    }
+
+    private static double sumExpTail(MemorySegment x, long off, long n, float m) {
+        double s = 0.0;
+        for (long i = 0; i < n; i++) s += JavaMath.exp(get(x, off + i) - m);
         return s;
     }
 
@@ -106,8 +128,8 @@ final class JavaReduce {
                 for (long k = 0; k < n; k++) {
                     long row = base + k * inner;
                     int j = 0;
-                    for (; j + 4 <= w; j += 4) {
-                        DoubleVector.fromArray(D4, acc, j).add(wide(x, row + j)).intoArray(acc, j);
+                    for (; j + LD <= w; j += LD) {
+                        DoubleVector.fromArray(D, acc, j).add(wide(x, row + j)).intoArray(acc, j);
                     }
                     for (; j < w; j++) acc[j] += get(x, row + j);
                 }

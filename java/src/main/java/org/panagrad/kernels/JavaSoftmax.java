@@ -24,6 +24,10 @@ final class JavaSoftmax {
 
     static void softmax(long outer, long n, long inner, MemorySegment x, MemorySegment y) {
         if (outer <= 0 || n <= 0 || inner <= 0) return;
+        if (inner == 1 && n < JavaRowGroups.SHORT) {
+            shortRows(outer, (int) n, x, y, false);
+            return;
+        }
         if (inner == 1) {
             for (long o = 0; o < outer; o++) {
                 long off = o * n;
@@ -51,6 +55,41 @@ final class JavaSoftmax {
         }
     }
 
+    /** Softmax or log-softmax of rows shorter than {@link JavaRowGroups#SHORT}, L rows across the lanes. */
+    private static void shortRows(long rows, int n, MemorySegment x, MemorySegment y, boolean log) {
+        JavaRowGroups g = JavaRowGroups.get();
+        float[] t = g.cols, o = g.out, a = g.lane, b = g.lane2;
+        for (long r0 = 0; r0 < rows; r0 += L) {
+            int w = (int) Math.min(L, rows - r0);
+            g.load(x, r0, w, n);
+            FloatVector mx = FloatVector.fromArray(JavaMath.F, t, 0);
+            for (int k = 1; k < n; k++) mx = mx.max(FloatVector.fromArray(JavaMath.F, t, k * L));
+            // sum(exp(x - max)) per lane as hi + lo (TwoSum): as exact as double, see JavaReduce.sumExp.
+            FloatVector hi = FloatVector.zero(JavaMath.F), lo = hi;
+            for (int k = 0; k < n; k++) {
+                FloatVector e = JavaMath.exp(FloatVector.fromArray(JavaMath.F, t, k * L).sub(mx));
+                if (!log) e.intoArray(o, k * L);
+                FloatVector u = hi.add(e), z = u.sub(hi);
+                lo = lo.add(hi.sub(u.sub(z)).add(e.sub(z)));
+                hi = u;
+            }
+            hi.intoArray(a, 0);
+            lo.intoArray(b, 0);
+            // Per row: 1 / sum (softmax) or log(sum) (log-softmax), in double.
+            for (int j = 0; j < L; j++) {
+                double sum = (double) a[j] + b[j];
+                a[j] = log ? (float) Math.log(sum) : (float) (1.0 / sum);
+            }
+            FloatVector f = FloatVector.fromArray(JavaMath.F, a, 0);
+            if (log) {
+                for (int k = 0; k < n; k++) FloatVector.fromArray(JavaMath.F, t, k * L).sub(mx).sub(f).intoArray(o, k * L);
+            } else {
+                for (int k = 0; k < n; k++) FloatVector.fromArray(JavaMath.F, o, k * L).mul(f).intoArray(o, k * L);
+            }
+            g.store(y, r0, w, n);
+        }
+    }
+
     private static void scale(MemorySegment y, long off, long n, float f) {
         long i = 0;
         for (long e = bound(n); i < e; i += L) store(load(y, off + i).mul(f), y, off + i);
@@ -68,6 +107,10 @@ final class JavaSoftmax {
 
     static void logSoftmax(long outer, long n, long inner, MemorySegment x, MemorySegment y) {
         if (outer <= 0 || n <= 0 || inner <= 0) return;
+        if (inner == 1 && n < JavaRowGroups.SHORT) {
+            shortRows(outer, (int) n, x, y, true);
+            return;
+        }
         if (inner == 1) {
             for (long o = 0; o < outer; o++) {
                 long off = o * n;
