@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Losses (twin of {@code native/src/loss.c}): cross-entropy, NLL, binary cross-entropy on probabilities
- * and on logits, one-hot. A row's scalars (label, gloss, lse) are read before the row is written: with
+ * and on logits, one-hot. A row's scalars (label, gloss, stats) are read before the row is written: with
  * cols == 1 an output has the size of those inputs and may alias them. With cols == 0 no label is valid,
  * so there are no rows to do.
  */
@@ -29,10 +29,11 @@ final class JavaLoss {
     /**
      * loss = logsumexp(x) - x[label]. From the row max m, s = sum(exp(x - m)) >= 1: log(s) as log1p(s - 1),
      * with s - 1 exact in double, keeps the tiny loss of a confident prediction accurate, and
-     * (m - x[label]) + log(s) has no cancellation when the label holds the max.
+     * (m - x[label]) + log(s) has no cancellation when the label holds the max. stats[r] = (m, log(s)) kept
+     * apart: their float sum would lose log(s)'s low digits once |m| is large (all of them at |m| ~ 1e7).
      */
     static void crossEntropy(long rows, long cols, MemorySegment logits, MemorySegment labels, MemorySegment loss,
-                             MemorySegment lse) {
+                             MemorySegment stats) {
         if (cols <= 0) return;
         for (long r = 0; r < rows; r++) {
             long off = r * cols;
@@ -40,25 +41,29 @@ final class JavaLoss {
             float m = JavaReduce.max(logits, off, cols);
             double s = JavaReduce.sumExp(logits, off, cols, m);
             float logS = JavaMath.log1p((float) (s - 1.0));
-            set(lse, r, m + logS);
+            set(stats, 2 * r, m);
+            set(stats, 2 * r + 1, logS);
             set(loss, r, (float) (((double) m - target) + logS));
         }
     }
 
-    /** glogits[r,c] = gloss[r] * (exp(x[r,c] - lse[r]) - (c == label[r])). */
+    /**
+     * glogits[r,c] = gloss[r] * (exp((x[r,c] - m) - log_s) - (c == label[r])) with (m, log_s) = stats[r]:
+     * (x - m) - log_s is torch's log_softmax, rounded the same way.
+     */
     static void crossEntropyBackward(long rows, long cols, MemorySegment logits, MemorySegment labels,
-                                     MemorySegment lse, MemorySegment gloss, MemorySegment glogits) {
+                                     MemorySegment stats, MemorySegment gloss, MemorySegment glogits) {
         if (cols <= 0) return;
         for (long r = 0; r < rows; r++) {
             long off = r * cols;
             long lab = label(labels, r);
-            float g = get(gloss, r), l = get(lse, r), xl = get(logits, off + lab);
+            float g = get(gloss, r), m = get(stats, 2 * r), l = get(stats, 2 * r + 1), xl = get(logits, off + lab);
             long c = 0;
             for (long e = bound(cols); c < e; c += L) {
-                store(JavaMath.exp(load(logits, off + c).sub(l)).mul(g), glogits, off + c);
+                store(JavaMath.exp(load(logits, off + c).sub(m).sub(l)).mul(g), glogits, off + c);
             }
-            for (; c < cols; c++) set(glogits, off + c, g * JavaMath.exp(get(logits, off + c) - l));
-            set(glogits, off + lab, g * (JavaMath.exp(xl - l) - 1.0f));
+            for (; c < cols; c++) set(glogits, off + c, g * JavaMath.exp((get(logits, off + c) - m) - l));
+            set(glogits, off + lab, g * (JavaMath.exp((xl - m) - l) - 1.0f));
         }
     }
 
