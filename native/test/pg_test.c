@@ -147,7 +147,7 @@ static float bits_float(uint32_t u) { return pg_bits_to_float(u); }
 
 static void test_runtime(void) {
     context("runtime");
-    expect(pg_runtime_version() == 1, "version %d", pg_runtime_version());
+    expect(pg_runtime_version() == 2, "version %d", pg_runtime_version());
     int before = pg_runtime_threads();
     pg_runtime_set_threads(1);
     expect(pg_runtime_threads() == 1, "threads after set(1): %d", pg_runtime_threads());
