@@ -118,13 +118,18 @@ void pg_softmax_log_backward(int64_t outer, int64_t n, int64_t inner, const floa
 
 /**
  * Softmax cross-entropy from logits [rows, cols] and class indices labels[rows] (0 <= label < cols):
- * loss[r] = logsumexp(x[r,:]) - x[r, label[r]]; lse[r] keeps logsumexp for the backward pass.
+ * loss[r] = logsumexp(x[r,:]) - x[r, label[r]]. stats[rows, 2] keeps, for the backward pass, the row max
+ * stats[r,0] = m = max(x[r,:]) and stats[r,1] = log(sum(exp(x[r,:] - m))) separately: their float sum
+ * (logsumexp) would lose the low digits of log-sum for large logits.
  */
 void pg_loss_cross_entropy(int64_t rows, int64_t cols, const float *logits, const float *labels,
-                           float *loss, float *lse);
-/** glogits[r,c] = gloss[r] * (exp(x[r,c] - lse[r]) - (c == label[r])). */
+                           float *loss, float *stats);
+/**
+ * glogits[r,c] = gloss[r] * (exp((x[r,c] - m) - log_s) - (c == label[r])), with (m, log_s) = stats[r,:]
+ * from the forward pass: the log-softmax of torch's log_softmax, so the error does not grow with |x|.
+ */
 void pg_loss_cross_entropy_backward(int64_t rows, int64_t cols, const float *logits, const float *labels,
-                                    const float *lse, const float *gloss, float *glogits);
+                                    const float *stats, const float *gloss, float *glogits);
 /** loss[r] = -logp[r, label[r]]. */
 void pg_loss_nll(int64_t rows, int64_t cols, const float *logp, const float *labels, float *loss);
 /** glogp = 0 except glogp[r, label[r]] = -gloss[r]. */
@@ -142,25 +147,32 @@ void pg_loss_one_hot(int64_t rows, int64_t classes, const float *labels, float *
 
 /* ---- optim.c ---------------------------------------------------------------------------- */
 
+/*
+ * Hyper-parameters are double, as torch's Python floats: scalar coefficients (1 - beta, 1 - dampening,
+ * bias corrections, 1 - lr*wd) are computed in double and rounded to float once; the per-element
+ * arithmetic is float, with every hyper-parameter used there rounded to float first (as torch's CPU
+ * kernels convert a Python scalar to the tensor's float type).
+ */
+
 /**
  * torch.optim.SGD for one parameter: g' = g + wd*p; with momentum, buf = g' on the first step
  * (first != 0), else buf = momentum*buf + (1-dampening)*g'; the step uses g' + momentum*buf
  * (nesterov) or buf. p -= lr * step. buf may be NULL when momentum == 0. g is not modified.
  */
-void pg_optim_sgd(int64_t n, float *p, const float *g, float *buf, float lr, float momentum,
-                  float dampening, float weight_decay, int nesterov, int first);
+void pg_optim_sgd(int64_t n, float *p, const float *g, float *buf, double lr, double momentum,
+                  double dampening, double weight_decay, int nesterov, int first);
 /**
  * torch.optim.Adam (decoupled == 0, weight decay added to the gradient) and AdamW (decoupled != 0,
  * p *= 1 - lr*wd) for one parameter at step t >= 1; vmax (amsgrad) may be NULL when amsgrad == 0.
  */
-void pg_optim_adam(int64_t n, float *p, const float *g, float *m, float *v, float *vmax, float lr,
-                   float beta1, float beta2, float eps, float weight_decay, int64_t step, int amsgrad,
+void pg_optim_adam(int64_t n, float *p, const float *g, float *m, float *v, float *vmax, double lr,
+                   double beta1, double beta2, double eps, double weight_decay, int64_t step, int amsgrad,
                    int decoupled);
 /**
  * torch.optim.RMSprop for one parameter; grad_avg may be NULL unless centered, buf NULL unless momentum > 0.
  */
 void pg_optim_rmsprop(int64_t n, float *p, const float *g, float *square_avg, float *grad_avg, float *buf,
-                      float lr, float alpha, float eps, float weight_decay, float momentum, int centered);
+                      double lr, double alpha, double eps, double weight_decay, double momentum, int centered);
 
 #ifdef __cplusplus
 }

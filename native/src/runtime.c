@@ -5,8 +5,9 @@
 #include <pthread.h>
 #include <stdio.h>
 
+/* 2: cross-entropy keeps (max, log-sum) per row, optimizer hyper-parameters are double. */
 int pg_runtime_version(void) {
-    return 1;
+    return 2;
 }
 
 void pg_runtime_set_threads(int threads) {

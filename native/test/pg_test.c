@@ -147,7 +147,7 @@ static float bits_float(uint32_t u) { return pg_bits_to_float(u); }
 
 static void test_runtime(void) {
     context("runtime");
-    expect(pg_runtime_version() == 1, "version %d", pg_runtime_version());
+    expect(pg_runtime_version() == 2, "version %d", pg_runtime_version());
     int before = pg_runtime_threads();
     pg_runtime_set_threads(1);
     expect(pg_runtime_threads() == 1, "threads after set(1): %d", pg_runtime_threads());
@@ -747,43 +747,103 @@ static void test_softmax(void) {
 static void test_cross_entropy(void) {
     static const int64_t dims[][2] = {{0, 5}, {1, 1}, {3, 7}, {13, 8}, {64, 10}, {13, 40}, {9, 63}, {17, 64},
                                       {100, 1000}, {1000, 100}, {2, 100003}};
+    static const char *const modes[] = {"", " spread +-1000", " around 1e6 +-5"};
     for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++)
-        for (int large = 0; large < 2; large++) {
+        for (int mode = 0; mode < 3; mode++) {
             int64_t rows = dims[d][0], cols = dims[d][1], total = rows * cols;
-            context("cross_entropy %lldx%lld%s", (long long)rows, (long long)cols, large ? " spread +-1000" : "");
-            float *x = frand(total, large ? -1000.0f : -5.0f, large ? 1000.0f : 5.0f);
-            float *labels = labels_rand(rows, cols), *loss = falloc(rows), *lse = falloc(rows);
-            double *ref = dalloc(rows), *mag = dalloc(rows), *lref = dalloc(rows);
+            context("cross_entropy %lldx%lld%s", (long long)rows, (long long)cols, modes[mode]);
+            float *x = mode == 1 ? frand(total, -1000.0f, 1000.0f) : frand(total, -5.0f, 5.0f);
+            /* large logits: exp(x - lse) with lse rounded to float would be off by ~3% here */
+            if (mode == 2)
+                for (int64_t i = 0; i < total; i++) x[i] += 1e6f;
+            float *labels = labels_rand(rows, cols), *loss = falloc(rows), *stats = falloc(2 * rows);
+            double *ref = dalloc(rows), *mag = dalloc(rows), *lref = dalloc(rows), *mref = dalloc(rows);
             for (int64_t r = 0; r < rows; r++) {
                 double m = -INFINITY, s = 0;
                 for (int64_t c = 0; c < cols; c++) m = fmax(m, x[r * cols + c]);
                 for (int64_t c = 0; c < cols; c++) s += exp(x[r * cols + c] - m);
-                lref[r] = m + log(s);
-                ref[r] = lref[r] - x[r * cols + (int64_t)labels[r]];
+                mref[r] = m;
+                lref[r] = log(s);
+                ref[r] = (m - x[r * cols + (int64_t)labels[r]]) + lref[r];
                 mag[r] = fabs(ref[r]) + 1.0;
             }
-            pg_loss_cross_entropy(rows, cols, x, labels, loss, lse);
+            pg_loss_cross_entropy(rows, cols, x, labels, loss, stats);
             expect_close_mag("loss", rows, loss, ref, mag, 1e-6);
-            for (int64_t r = 0; r < rows; r++) mag[r] = fabs(lref[r]) + 1.0;
-            expect_close_mag("lse", rows, lse, lref, mag, 1e-6);
+            float *smax = falloc(rows), *slog = falloc(rows);
+            for (int64_t r = 0; r < rows; r++) smax[r] = stats[2 * r], slog[r] = stats[2 * r + 1], mag[r] = 1.0;
+            expect_close("stats max", rows, smax, mref, 0.0); /* the max is exact */
+            expect_close_mag("stats log-sum", rows, slog, lref, mag, 1e-6);
 
             float *gloss = frand(rows, -1, 1), *g = falloc(total);
             double *gref = dalloc(total), *gmag = dalloc(total);
             for (int64_t r = 0; r < rows; r++)
                 for (int64_t c = 0; c < cols; c++) {
-                    double p = exp((double)x[r * cols + c] - lse[r]);
+                    double p = exp((x[r * cols + c] - mref[r]) - lref[r]); /* the exact softmax */
                     gref[r * cols + c] = gloss[r] * (p - (c == (int64_t)labels[r]));
                     gmag[r * cols + c] = fabs(gloss[r]) * (p + (c == (int64_t)labels[r]));
                 }
-            pg_loss_cross_entropy_backward(rows, cols, x, labels, lse, gloss, g);
-            /* x - lse is rounded to float before exp (as in torch): ~1e-6 relative for p ~ 1e-9 */
+            pg_loss_cross_entropy_backward(rows, cols, x, labels, stats, gloss, g);
+            /* (x - m) - log(s) is rounded to float before exp (as in torch): ~|x - m| ulps, up to ~5e-6
+             * relative for p ~ 1e-38, independent of |x| */
             expect_close_mag("backward", total, g, gref, gmag, 1e-5);
             float *ix = fcopy(total, x);
-            pg_loss_cross_entropy_backward(rows, cols, ix, labels, lse, gloss, ix);
+            pg_loss_cross_entropy_backward(rows, cols, ix, labels, stats, gloss, ix);
             expect_close_mag("backward in place", total, ix, gref, gmag, 1e-5);
-            free(x), free(labels), free(loss), free(lse), free(ref), free(mag), free(lref), free(gloss), free(g),
-                free(gref), free(gmag), free(ix);
+            free(x), free(labels), free(loss), free(stats), free(ref), free(mag), free(lref), free(mref), free(smax),
+                free(slog), free(gloss), free(g), free(gref), free(gmag), free(ix);
         }
+}
+
+/*
+ * Large logits against PyTorch 1.13 (java/src/test/python/cross_entropy_reference.py, which also documents the
+ * inputs): x[r,c] = float(base + ((7r + 3c) % 17) * 0.37 - 4), label r = 3r % cols, and the row 1e7 + [0, 1, 2]
+ * with label 0 (once [-0.8647, 0.3679, 1.0] here, when softmax was exp(x - logsumexp) with a float logsumexp).
+ */
+/* BEGIN generated by java/src/test/python/cross_entropy_reference.py */
+/* C (torch 1.13.0a0) */
+static const float ce_loss_0[] = {4.83621931f, 0.391705513f, 5.38819504f, 0.395868957f}; /* base 10000, [4, 5] */
+static const float ce_grad_0[] = {-0.992062986f, 0.0240921788f, 0.073058635f, 0.221764028f, 0.673148155f, 0.0241907816f, 0.0734293088f, 0.222671628f, -0.324096859f, 0.00380517612f, 0.811794996f, -0.995429814f, 0.0138725461f, 0.0420679748f, 0.127694204f, 0.00794413034f, 0.0240902733f, 0.0731242225f, 0.221746475f, -0.326905131f};
+static const float ce_loss_1[] = {8.47872639f, 2.5690906f}; /* base 10000, [2, 70] */
+static const float ce_grad_1[] = {-0.999792159f, 0.000630892639f, 0.00191315834f, 0.00580724934f, 0.0176274721f, 0.0534546599f, 0.000300937128f, 0.000913472148f, 0.00277006999f, 0.00840834156f, 0.0254979841f, 0.0773972273f, 0.000435728143f, 0.00132132927f, 0.00401079655f, 0.0121744731f, 0.0369186401f, 0.000207843244f, 0.000630892639f, 0.00191315834f, 0.00580724934f, 0.0176274721f, 0.0534546599f, 0.000300937128f, 0.000913472148f, 0.00277006999f, 0.00840834156f, 0.0254979841f, 0.0773972273f, 0.000435728143f, 0.00132132927f, 0.00401079655f, 0.0121744731f, 0.0369186401f, 0.000207843244f, 0.000630892639f, 0.00191315834f, 0.00580724934f, 0.0176274721f, 0.0534546599f, 0.000300937128f, 0.000913472148f, 0.00277006999f, 0.00840834156f, 0.0254979841f, 0.0773972273f, 0.000435728143f, 0.00132132927f, 0.00401079655f, 0.0121744731f, 0.0369186401f, 0.000207843244f, 0.000630892639f, 0.00191315834f, 0.00580724934f, 0.0176274721f, 0.0534546599f, 0.000300937128f, 0.000913472148f, 0.00277006999f, 0.00840834156f, 0.0254979841f, 0.0773972273f, 0.000435728143f, 0.00132132927f, 0.00401079655f, 0.0121744731f, 0.0369186401f, 0.000207843244f, 0.000630892639f, 0.00274172239f, 0.00832229387f, 0.0252370499f, -0.923394799f, 0.000431269087f, 0.00130780728f, 0.0039697513f, 0.0120498845f, 0.0365408324f, 0.000205716264f, 0.000624436361f, 0.00189357984f, 0.00574782025f, 0.0174470786f, 0.0529076234f, 0.000297857448f, 0.000904124056f, 0.00274172239f, 0.00832229387f, 0.0252370499f, 0.0766051784f, 0.000431269087f, 0.00130780728f, 0.0039697513f, 0.0120498845f, 0.0365408324f, 0.000205716264f, 0.000624436361f, 0.00189357984f, 0.00574782025f, 0.0174470786f, 0.0529076234f, 0.000297857448f, 0.000904124056f, 0.00274172239f, 0.00832229387f, 0.0252370499f, 0.0766051784f, 0.000431269087f, 0.00130780728f, 0.0039697513f, 0.0120498845f, 0.0365408324f, 0.000205716264f, 0.000624436361f, 0.00189357984f, 0.00574782025f, 0.0174470786f, 0.0529076234f, 0.000297857448f, 0.000904124056f, 0.00274172239f, 0.00832229387f, 0.0252370499f, 0.0766051784f, 0.000431269087f, 0.00130780728f, 0.0039697513f, 0.0120498845f, 0.0365408324f, 0.000205716264f, 0.000624436361f, 0.00189357984f, 0.00574782025f, 0.0174470786f, 0.0529076234f, 0.000297857448f, 0.000904124056f, 0.00274172239f, 0.00832229387f};
+static const float ce_loss_2[] = {4.83298206f, 0.385164291f, 5.39381886f, 0.389400214f}; /* base 1e+06, [4, 5] */
+static const float ce_grad_2[] = {-0.992037237f, 0.0245269667f, 0.0755483806f, 0.218606502f, 0.67335546f, 0.0232799165f, 0.0717071891f, 0.220873699f, -0.31966114f, 0.00380034186f, 0.813573718f, -0.995455444f, 0.0139983073f, 0.0431178212f, 0.124765553f, 0.00801131781f, 0.0231815111f, 0.0714040846f, 0.219940051f, -0.322536945f};
+static const float ce_loss_3[] = {8.48681641f, 2.55933332f}; /* base 1e+06, [2, 70] */
+static const float ce_grad_3[] = {-0.999793828f, 0.000635044184f, 0.0019560738f, 0.0056600878f, 0.0174342971f, 0.0537014157f, 0.000299973501f, 0.000923983869f, 0.00267363596f, 0.00823537912f, 0.0253667515f, 0.0781350955f, 0.000436459086f, 0.00134438858f, 0.0038901174f, 0.0119824056f, 0.0369084068f, 0.000206168566f, 0.000635044184f, 0.0019560738f, 0.0056600878f, 0.0174342971f, 0.0537014157f, 0.000299973501f, 0.000923983869f, 0.00267363596f, 0.00823537912f, 0.0253667515f, 0.0781350955f, 0.000436459086f, 0.00134438858f, 0.0038901174f, 0.0119824056f, 0.0369084068f, 0.000206168566f, 0.000635044184f, 0.0019560738f, 0.0056600878f, 0.0174342971f, 0.0537014157f, 0.000299973501f, 0.000923983869f, 0.00267363596f, 0.00823537912f, 0.0253667515f, 0.0781350955f, 0.000436459086f, 0.00134438858f, 0.0038901174f, 0.0119824056f, 0.0369084068f, 0.000206168566f, 0.000635044184f, 0.0019560738f, 0.0056600878f, 0.0174342971f, 0.0537014157f, 0.000299973501f, 0.000923983869f, 0.00267363596f, 0.00823537912f, 0.0253667515f, 0.0781350955f, 0.000436459086f, 0.00134438858f, 0.0038901174f, 0.0119824056f, 0.0369084068f, 0.000206168566f, 0.000635044184f, 0.00264698686f, 0.00815329328f, 0.0251139123f, -0.922643721f, 0.000432108733f, 0.0013309886f, 0.00385134318f, 0.0118629728f, 0.0365405269f, 0.000204113603f, 0.00062871445f, 0.00193657691f, 0.00560367107f, 0.0172605217f, 0.053166151f, 0.000296983548f, 0.000914774195f, 0.00264698686f, 0.00815329328f, 0.0251139123f, 0.0773562938f, 0.000432108733f, 0.0013309886f, 0.00385134318f, 0.0118629728f, 0.0365405269f, 0.000204113603f, 0.00062871445f, 0.00193657691f, 0.00560367107f, 0.0172605217f, 0.053166151f, 0.000296983548f, 0.000914774195f, 0.00264698686f, 0.00815329328f, 0.0251139123f, 0.0773562938f, 0.000432108733f, 0.0013309886f, 0.00385134318f, 0.0118629728f, 0.0365405269f, 0.000204113603f, 0.00062871445f, 0.00193657691f, 0.00560367107f, 0.0172605217f, 0.053166151f, 0.000296983548f, 0.000914774195f, 0.00264698686f, 0.00815329328f, 0.0251139123f, 0.0773562938f, 0.000432108733f, 0.0013309886f, 0.00385134318f, 0.0118629728f, 0.0365405269f, 0.000204113603f, 0.00062871445f, 0.00193657691f, 0.00560367107f, 0.0172605217f, 0.053166151f, 0.000296983548f, 0.000914774195f, 0.00264698686f, 0.00815329328f};
+static const float ce_loss_4[] = {4.45191431f, 0.444518954f, 5.19076586f, 0.444518954f}; /* base 1e+07, [4, 5] */
+static const float ce_grad_4[] = {-0.988343775f, 0.0316849239f, 0.0861285552f, 0.23412165f, 0.636408627f, 0.0319201089f, 0.0867678598f, 0.235859513f, -0.358867407f, 0.00431991741f, 0.826326072f, -0.994432271f, 0.0151346894f, 0.0411403514f, 0.111831069f, 0.00431991741f, 0.0319201089f, 0.0867678598f, 0.235859513f, -0.358867407f};
+static const float ce_loss_5[] = {8.59681511f, 2.60983729f}; /* base 1e+07, [2, 70] */
+static const float ce_grad_5[] = {-0.999815285f, 0.000502047595f, 0.0013647069f, 0.00370965805f, 0.0100838961f, 0.07451047f, 0.000184693083f, 0.000502047595f, 0.00370965805f, 0.0100838961f, 0.0274108704f, 0.07451047f, 0.000502047595f, 0.0013647069f, 0.00370965805f, 0.0100838961f, 0.0274108704f, 0.000184693083f, 0.000502047595f, 0.0013647069f, 0.00370965805f, 0.0100838961f, 0.07451047f, 0.000184693083f, 0.000502047595f, 0.00370965805f, 0.0100838961f, 0.0274108704f, 0.07451047f, 0.000502047595f, 0.0013647069f, 0.00370965805f, 0.0100838961f, 0.0274108704f, 0.000184693083f, 0.000502047595f, 0.0013647069f, 0.00370965805f, 0.0100838961f, 0.07451047f, 0.000184693083f, 0.000502047595f, 0.00370965805f, 0.0100838961f, 0.0274108704f, 0.07451047f, 0.000502047595f, 0.0013647069f, 0.00370965805f, 0.0100838961f, 0.0274108704f, 0.000184693083f, 0.000502047595f, 0.0013647069f, 0.00370965805f, 0.0100838961f, 0.07451047f, 0.000184693083f, 0.000502047595f, 0.00370965805f, 0.0100838961f, 0.0274108704f, 0.07451047f, 0.000502047595f, 0.0013647069f, 0.00370965805f, 0.0100838961f, 0.0274108704f, 0.000184693083f, 0.000502047595f, 0.0036616642f, 0.00995343551f, 0.0270562489f, -0.926453471f, 0.000495552376f, 0.001347051f, 0.0036616642f, 0.00995343551f, 0.0270562489f, 0.000182303527f, 0.000495552376f, 0.001347051f, 0.0036616642f, 0.00995343551f, 0.0735465065f, 0.000182303527f, 0.000495552376f, 0.0036616642f, 0.00995343551f, 0.0270562489f, 0.0735465065f, 0.000495552376f, 0.001347051f, 0.0036616642f, 0.00995343551f, 0.0270562489f, 0.000182303527f, 0.000495552376f, 0.001347051f, 0.0036616642f, 0.00995343551f, 0.0735465065f, 0.000182303527f, 0.000495552376f, 0.0036616642f, 0.00995343551f, 0.0270562489f, 0.0735465065f, 0.000495552376f, 0.001347051f, 0.0036616642f, 0.00995343551f, 0.0270562489f, 0.000182303527f, 0.000495552376f, 0.001347051f, 0.0036616642f, 0.00995343551f, 0.0735465065f, 0.000182303527f, 0.000495552376f, 0.0036616642f, 0.00995343551f, 0.0270562489f, 0.0735465065f, 0.000495552376f, 0.001347051f, 0.0036616642f, 0.00995343551f, 0.0270562489f, 0.000182303527f, 0.000495552376f, 0.001347051f, 0.0036616642f, 0.00995343551f, 0.0735465065f, 0.000182303527f, 0.000495552376f, 0.0036616642f, 0.00995343551f};
+static const float ce_loss_6[] = {2.40760589f}; /* base 1e+07, [1, 3] */
+static const float ce_grad_6[] = {-0.909969449f, 0.244728491f, 0.665241003f};
+static const float *const ce_loss[] = {ce_loss_0, ce_loss_1, ce_loss_2, ce_loss_3, ce_loss_4, ce_loss_5, ce_loss_6};
+static const float *const ce_grad[] = {ce_grad_0, ce_grad_1, ce_grad_2, ce_grad_3, ce_grad_4, ce_grad_5, ce_grad_6};
+/* END generated */
+
+static void test_cross_entropy_torch(void) {
+    static const double cases[][3] = {{1e4, 4, 5}, {1e4, 2, 70}, {1e6, 4, 5}, {1e6, 2, 70},
+                                      {1e7, 4, 5}, {1e7, 2, 70}, {1e7, 1, 3}};
+    int last = (int)(sizeof cases / sizeof cases[0]) - 1;
+    for (int i = 0; i <= last; i++) {
+        int64_t rows = (int64_t)cases[i][1], cols = (int64_t)cases[i][2], total = rows * cols;
+        context("cross_entropy vs torch, base %g [%lld, %lld]", cases[i][0], (long long)rows, (long long)cols);
+        float *x = falloc(total), *labels = falloc(rows), *loss = falloc(rows), *stats = falloc(2 * rows);
+        float *gloss = falloc(rows), *g = falloc(total);
+        double *lref = dalloc(rows), *gref = dalloc(total), *gmag = dalloc(total);
+        for (int64_t r = 0; r < rows; r++) {
+            for (int64_t c = 0; c < cols; c++)
+                x[r * cols + c] = (float)(cases[i][0] + (i == last ? (double)c : ((7 * r + 3 * c) % 17) * 0.37 - 4));
+            labels[r] = (float)((3 * r) % cols);
+            gloss[r] = 1.0f;
+            lref[r] = ce_loss[i][r];
+        }
+        for (int64_t j = 0; j < total; j++) gref[j] = ce_grad[i][j], gmag[j] = fabs(gref[j]) + 0.025;
+        pg_loss_cross_entropy(rows, cols, x, labels, loss, stats);
+        expect_close("loss", rows, loss, lref, 1e-6);
+        pg_loss_cross_entropy_backward(rows, cols, x, labels, stats, gloss, g);
+        /* a few float roundings, whatever the base: 4e-6 relative, 1e-7 absolute */
+        expect_close_mag("backward", total, g, gref, gmag, 4e-6);
+        free(x), free(labels), free(loss), free(stats), free(gloss), free(g), free(lref), free(gref), free(gmag);
+    }
 }
 
 static void test_nll_one_hot(void) {
@@ -903,6 +963,7 @@ static float *state_grad(optim_state *s) {
     return fcopy(s->n, s->g);
 }
 
+/* state: 2e-6, a few float roundings (a coefficient formed from a float hyper-parameter, 1 - 0.999f, is 1.3e-5 off) */
 static void state_check(optim_state *s, const float *g_before, int with1, int with2, int with3) {
     static const char *names[3] = {"state 1", "state 2", "state 3"};
     expect_exact("gradient unchanged", s->n, s->g, g_before);
@@ -913,21 +974,21 @@ static void state_check(optim_state *s, const float *g_before, int with1, int wi
     for (int k = 0; k < 3; k++) {
         if (!with[k]) continue;
         for (int64_t i = 0; i < s->n; i++) mag[i] = fabs(s->r[k][i]) + s->q[k][i];
-        expect_close_mag(names[k], s->n, s->s[k], s->r[k], mag, 1e-5);
+        expect_close_mag(names[k], s->n, s->s[k], s->r[k], mag, 2e-6);
     }
     free(mag);
 }
 
 static void test_sgd(void) {
     static const struct {
-        float momentum, dampening, wd;
+        double momentum, dampening, wd;
         int nesterov;
-    } cfg[] = {{0, 0, 0, 0}, {0, 0, 0.01f, 0}, {0.9f, 0, 0, 0}, {0.9f, 0.1f, 0.01f, 0}, {0.9f, 0, 1e-3f, 1}};
+    } cfg[] = {{0, 0, 0, 0}, {0, 0, 0.01, 0}, {0.9, 0, 0, 0}, {0.9, 0.1, 0.01, 0}, {0.9, 0, 1e-3, 1}};
     static const int64_t ns[] = {0, 1, 17, 100003};
-    const float lr = 0.05f;
+    const double lr = 0.05;
     for (size_t c = 0; c < sizeof cfg / sizeof cfg[0]; c++)
         for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
-            float mo = cfg[c].momentum, da = cfg[c].dampening, wd = cfg[c].wd;
+            double mo = cfg[c].momentum, da = cfg[c].dampening, wd = cfg[c].wd;
             int ne = cfg[c].nesterov;
             optim_state s = state_new(ns[k]);
             double *buf = s.r[0], *qbuf = s.q[0];
@@ -956,14 +1017,15 @@ static void test_sgd(void) {
 
 static void test_adam(void) {
     static const struct {
-        float wd;
+        double wd;
         int amsgrad, decoupled;
-    } cfg[] = {{0, 0, 0}, {0.01f, 0, 0}, {0.01f, 0, 1}, {0, 1, 0}, {0.1f, 1, 1}};
+    } cfg[] = {{0, 0, 0}, {0.01, 0, 0}, {0.01, 0, 1}, {0, 1, 0}, {0.1, 1, 1}};
     static const int64_t ns[] = {0, 1, 17, 100003};
-    const float lr = 1e-2f, b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
+    /* double, as torch's Python floats: 1 - b2 is then 1e-3, not 1 - 0.999f = 9.99987e-4 */
+    const double lr = 1e-2, b1 = 0.9, b2 = 0.999, eps = 1e-8;
     for (size_t c = 0; c < sizeof cfg / sizeof cfg[0]; c++)
         for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
-            float wd = cfg[c].wd;
+            double wd = cfg[c].wd;
             int ams = cfg[c].amsgrad, dec = cfg[c].decoupled;
             optim_state s = state_new(ns[k]);
             double *m = s.r[0], *v = s.r[1], *vmax = s.r[2], *qm = s.q[0], *qv = s.q[1];
@@ -1000,14 +1062,14 @@ static void test_adam(void) {
 
 static void test_rmsprop(void) {
     static const struct {
-        float wd, momentum;
+        double wd, momentum;
         int centered;
-    } cfg[] = {{0, 0, 0}, {0.01f, 0, 0}, {0, 0, 1}, {0, 0.9f, 0}, {0.01f, 0.9f, 1}};
+    } cfg[] = {{0, 0, 0}, {0.01, 0, 0}, {0, 0, 1}, {0, 0.9, 0}, {0.01, 0.9, 1}};
     static const int64_t ns[] = {0, 1, 17, 100003};
-    const float lr = 1e-2f, alpha = 0.99f, eps = 1e-8f;
+    const double lr = 1e-2, alpha = 0.99, eps = 1e-8;
     for (size_t c = 0; c < sizeof cfg / sizeof cfg[0]; c++)
         for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
-            float wd = cfg[c].wd, mo = cfg[c].momentum;
+            double wd = cfg[c].wd, mo = cfg[c].momentum;
             int cen = cfg[c].centered;
             optim_state s = state_new(ns[k]);
             double *sq = s.r[0], *ga = s.r[1], *buf = s.r[2], *qsq = s.q[0], *qga = s.q[1], *qbuf = s.q[2];
@@ -1049,13 +1111,13 @@ static void test_rmsprop(void) {
 static void test_zero_weight_decay(void) {
     context("optimizers with weight_decay == 0 and an infinite parameter");
     float p[3] = {INFINITY, -INFINITY, 1}, g[3] = {0.5f, -0.5f, 0.25f}, s1[3] = {0}, s2[3] = {0}, s3[3] = {0};
-    pg_optim_sgd(3, p, g, s1, 0.1f, 0.9f, 0, 0, 0, 1);
+    pg_optim_sgd(3, p, g, s1, 0.1, 0.9, 0, 0, 0, 1);
     expect(p[0] == INFINITY && p[1] == -INFINITY && isfinite(p[2]), "sgd: %g %g %g", p[0], p[1], p[2]);
     memset(s1, 0, sizeof s1);
-    pg_optim_adam(3, p, g, s1, s2, NULL, 0.1f, 0.9f, 0.999f, 1e-8f, 0, 1, 0, 0);
+    pg_optim_adam(3, p, g, s1, s2, NULL, 0.1, 0.9, 0.999, 1e-8, 0, 1, 0, 0);
     expect(p[0] == INFINITY && p[1] == -INFINITY && isfinite(p[2]), "adam: %g %g %g", p[0], p[1], p[2]);
     memset(s1, 0, sizeof s1), memset(s2, 0, sizeof s2);
-    pg_optim_rmsprop(3, p, g, s1, s2, s3, 0.1f, 0.99f, 1e-8f, 0, 0.9f, 1);
+    pg_optim_rmsprop(3, p, g, s1, s2, s3, 0.1, 0.99, 1e-8, 0, 0.9, 1);
     expect(p[0] == INFINITY && p[1] == -INFINITY && isfinite(p[2]), "rmsprop: %g %g %g", p[0], p[1], p[2]);
 }
 
@@ -1072,6 +1134,7 @@ int main(void) {
     test_reduce();
     test_softmax();
     test_cross_entropy();
+    test_cross_entropy_torch();
     test_nll_one_hot();
     test_bce();
     test_sgd();

@@ -5,6 +5,10 @@ Two float32 parameters, a = [[1.0, -2.0], [0.5, 3.0]] and b = [0.25, -0.75, 1.5]
 three gradients (literals below); after each optimizer step the script prints both parameters flattened
 (a then b) as Java float literals, ready to paste into OptimizerReferenceTest.java. In case "adam_skip" b has
 no gradient (grad None) at the first step, so torch skips it and its own step counter lags by one.
+Then it prints the optimizer STATE after each step (TORCH_STATE in the test): one entry per case, step and
+buffer (exp_avg, exp_avg_sq, max_exp_avg_sq, momentum_buffer, square_avg, grad_avg; not the step counters),
+holding the buffer of a then that of b, flattened (b's part is missing while b has no state, as in adam_skip's
+first step).
 It also prints the learning rates StepLR and CosineAnnealingLR set over a few epochs.
 """
 import math
@@ -51,14 +55,23 @@ def run(name, make):
     a = torch.tensor(A0, dtype=torch.float32, requires_grad=True)
     b = torch.tensor(B0, dtype=torch.float32, requires_grad=True)
     opt = make([a, b])
-    rows = []
+    rows, states = [], []
     for k in range(3):
         a.grad = torch.tensor(GRADS_A[k], dtype=torch.float32)
         b.grad = None if (name == "adam_skip" and k == 0) else torch.tensor(GRADS_B[k], dtype=torch.float32)
         opt.step()
         vals = a.detach().flatten().tolist() + b.detach().flatten().tolist()
         rows.append("{" + ", ".join(jfloat(torch.tensor(v, dtype=torch.float32).item()) for v in vals) + "}")
+        for key in opt.state[a]:
+            if key == "step" or opt.state[a][key] is None:  # plain SGD keeps momentum_buffer None
+                continue
+            vals = opt.state[a][key].flatten().tolist()
+            if key in opt.state[b]:
+                vals += opt.state[b][key].flatten().tolist()
+            states.append('        "%s", %d, "%s", new float[] {%s},'
+                          % (name, k + 1, key, ", ".join(jfloat(v) for v in vals)))
     print('        "%s", new float[][] {\n            %s},' % (name, ",\n            ".join(rows)))
+    return states
 
 
 def schedules():
@@ -89,6 +102,9 @@ def schedules():
 
 if __name__ == "__main__":
     print("torch", torch.__version__)
+    states = []
     for name, make in CASES:
-        run(name, make)
+        states += run(name, make)
+    print("TORCH_STATE (case, step, buffer, a then b flattened):")
+    print("\n".join(states))
     schedules()

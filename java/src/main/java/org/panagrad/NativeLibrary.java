@@ -20,7 +20,7 @@ import java.util.HexFormat;
  */
 public final class NativeLibrary {
     /** The ABI version the Java side was written against; {@code pg_runtime_version()} must return it. */
-    public static final int ABI_VERSION = 1;
+    public static final int ABI_VERSION = 2;
 
     private static final String RESOURCE = "/org/panagrad/native/linux-x86_64/libpanagrad.so";
     private static volatile Path loadedFrom;

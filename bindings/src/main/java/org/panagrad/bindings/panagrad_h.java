@@ -2686,7 +2686,7 @@ public class panagrad_h extends panagrad_h$shared {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * void pg_loss_cross_entropy(int64_t rows, int64_t cols, const float *logits, const float *labels, float *loss, float *lse)
+     * void pg_loss_cross_entropy(int64_t rows, int64_t cols, const float *logits, const float *labels, float *loss, float *stats)
      * }
      */
     public static FunctionDescriptor pg_loss_cross_entropy$descriptor() {
@@ -2696,7 +2696,7 @@ public class panagrad_h extends panagrad_h$shared {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * void pg_loss_cross_entropy(int64_t rows, int64_t cols, const float *logits, const float *labels, float *loss, float *lse)
+     * void pg_loss_cross_entropy(int64_t rows, int64_t cols, const float *logits, const float *labels, float *loss, float *stats)
      * }
      */
     public static MethodHandle pg_loss_cross_entropy$handle() {
@@ -2706,7 +2706,7 @@ public class panagrad_h extends panagrad_h$shared {
     /**
      * Address for:
      * {@snippet lang=c :
-     * void pg_loss_cross_entropy(int64_t rows, int64_t cols, const float *logits, const float *labels, float *loss, float *lse)
+     * void pg_loss_cross_entropy(int64_t rows, int64_t cols, const float *logits, const float *labels, float *loss, float *stats)
      * }
      */
     public static MemorySegment pg_loss_cross_entropy$address() {
@@ -2715,16 +2715,16 @@ public class panagrad_h extends panagrad_h$shared {
 
     /**
      * {@snippet lang=c :
-     * void pg_loss_cross_entropy(int64_t rows, int64_t cols, const float *logits, const float *labels, float *loss, float *lse)
+     * void pg_loss_cross_entropy(int64_t rows, int64_t cols, const float *logits, const float *labels, float *loss, float *stats)
      * }
      */
-    public static void pg_loss_cross_entropy(long rows, long cols, MemorySegment logits, MemorySegment labels, MemorySegment loss, MemorySegment lse) {
+    public static void pg_loss_cross_entropy(long rows, long cols, MemorySegment logits, MemorySegment labels, MemorySegment loss, MemorySegment stats) {
         var mh$ = pg_loss_cross_entropy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("pg_loss_cross_entropy", rows, cols, logits, labels, loss, lse);
+                traceDowncall("pg_loss_cross_entropy", rows, cols, logits, labels, loss, stats);
             }
-            mh$.invokeExact(rows, cols, logits, labels, loss, lse);
+            mh$.invokeExact(rows, cols, logits, labels, loss, stats);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -2751,7 +2751,7 @@ public class panagrad_h extends panagrad_h$shared {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * void pg_loss_cross_entropy_backward(int64_t rows, int64_t cols, const float *logits, const float *labels, const float *lse, const float *gloss, float *glogits)
+     * void pg_loss_cross_entropy_backward(int64_t rows, int64_t cols, const float *logits, const float *labels, const float *stats, const float *gloss, float *glogits)
      * }
      */
     public static FunctionDescriptor pg_loss_cross_entropy_backward$descriptor() {
@@ -2761,7 +2761,7 @@ public class panagrad_h extends panagrad_h$shared {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * void pg_loss_cross_entropy_backward(int64_t rows, int64_t cols, const float *logits, const float *labels, const float *lse, const float *gloss, float *glogits)
+     * void pg_loss_cross_entropy_backward(int64_t rows, int64_t cols, const float *logits, const float *labels, const float *stats, const float *gloss, float *glogits)
      * }
      */
     public static MethodHandle pg_loss_cross_entropy_backward$handle() {
@@ -2771,7 +2771,7 @@ public class panagrad_h extends panagrad_h$shared {
     /**
      * Address for:
      * {@snippet lang=c :
-     * void pg_loss_cross_entropy_backward(int64_t rows, int64_t cols, const float *logits, const float *labels, const float *lse, const float *gloss, float *glogits)
+     * void pg_loss_cross_entropy_backward(int64_t rows, int64_t cols, const float *logits, const float *labels, const float *stats, const float *gloss, float *glogits)
      * }
      */
     public static MemorySegment pg_loss_cross_entropy_backward$address() {
@@ -2780,16 +2780,16 @@ public class panagrad_h extends panagrad_h$shared {
 
     /**
      * {@snippet lang=c :
-     * void pg_loss_cross_entropy_backward(int64_t rows, int64_t cols, const float *logits, const float *labels, const float *lse, const float *gloss, float *glogits)
+     * void pg_loss_cross_entropy_backward(int64_t rows, int64_t cols, const float *logits, const float *labels, const float *stats, const float *gloss, float *glogits)
      * }
      */
-    public static void pg_loss_cross_entropy_backward(long rows, long cols, MemorySegment logits, MemorySegment labels, MemorySegment lse, MemorySegment gloss, MemorySegment glogits) {
+    public static void pg_loss_cross_entropy_backward(long rows, long cols, MemorySegment logits, MemorySegment labels, MemorySegment stats, MemorySegment gloss, MemorySegment glogits) {
         var mh$ = pg_loss_cross_entropy_backward.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("pg_loss_cross_entropy_backward", rows, cols, logits, labels, lse, gloss, glogits);
+                traceDowncall("pg_loss_cross_entropy_backward", rows, cols, logits, labels, stats, gloss, glogits);
             }
-            mh$.invokeExact(rows, cols, logits, labels, lse, gloss, glogits);
+            mh$.invokeExact(rows, cols, logits, labels, stats, gloss, glogits);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -3241,10 +3241,10 @@ public class panagrad_h extends panagrad_h$shared {
             panagrad_h.C_POINTER,
             panagrad_h.C_POINTER,
             panagrad_h.C_POINTER,
-            panagrad_h.C_FLOAT,
-            panagrad_h.C_FLOAT,
-            panagrad_h.C_FLOAT,
-            panagrad_h.C_FLOAT,
+            panagrad_h.C_DOUBLE,
+            panagrad_h.C_DOUBLE,
+            panagrad_h.C_DOUBLE,
+            panagrad_h.C_DOUBLE,
             panagrad_h.C_INT,
             panagrad_h.C_INT
         );
@@ -3257,7 +3257,7 @@ public class panagrad_h extends panagrad_h$shared {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * void pg_optim_sgd(int64_t n, float *p, const float *g, float *buf, float lr, float momentum, float dampening, float weight_decay, int nesterov, int first)
+     * void pg_optim_sgd(int64_t n, float *p, const float *g, float *buf, double lr, double momentum, double dampening, double weight_decay, int nesterov, int first)
      * }
      */
     public static FunctionDescriptor pg_optim_sgd$descriptor() {
@@ -3267,7 +3267,7 @@ public class panagrad_h extends panagrad_h$shared {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * void pg_optim_sgd(int64_t n, float *p, const float *g, float *buf, float lr, float momentum, float dampening, float weight_decay, int nesterov, int first)
+     * void pg_optim_sgd(int64_t n, float *p, const float *g, float *buf, double lr, double momentum, double dampening, double weight_decay, int nesterov, int first)
      * }
      */
     public static MethodHandle pg_optim_sgd$handle() {
@@ -3277,7 +3277,7 @@ public class panagrad_h extends panagrad_h$shared {
     /**
      * Address for:
      * {@snippet lang=c :
-     * void pg_optim_sgd(int64_t n, float *p, const float *g, float *buf, float lr, float momentum, float dampening, float weight_decay, int nesterov, int first)
+     * void pg_optim_sgd(int64_t n, float *p, const float *g, float *buf, double lr, double momentum, double dampening, double weight_decay, int nesterov, int first)
      * }
      */
     public static MemorySegment pg_optim_sgd$address() {
@@ -3286,10 +3286,10 @@ public class panagrad_h extends panagrad_h$shared {
 
     /**
      * {@snippet lang=c :
-     * void pg_optim_sgd(int64_t n, float *p, const float *g, float *buf, float lr, float momentum, float dampening, float weight_decay, int nesterov, int first)
+     * void pg_optim_sgd(int64_t n, float *p, const float *g, float *buf, double lr, double momentum, double dampening, double weight_decay, int nesterov, int first)
      * }
      */
-    public static void pg_optim_sgd(long n, MemorySegment p, MemorySegment g, MemorySegment buf, float lr, float momentum, float dampening, float weight_decay, int nesterov, int first) {
+    public static void pg_optim_sgd(long n, MemorySegment p, MemorySegment g, MemorySegment buf, double lr, double momentum, double dampening, double weight_decay, int nesterov, int first) {
         var mh$ = pg_optim_sgd.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
@@ -3311,11 +3311,11 @@ public class panagrad_h extends panagrad_h$shared {
             panagrad_h.C_POINTER,
             panagrad_h.C_POINTER,
             panagrad_h.C_POINTER,
-            panagrad_h.C_FLOAT,
-            panagrad_h.C_FLOAT,
-            panagrad_h.C_FLOAT,
-            panagrad_h.C_FLOAT,
-            panagrad_h.C_FLOAT,
+            panagrad_h.C_DOUBLE,
+            panagrad_h.C_DOUBLE,
+            panagrad_h.C_DOUBLE,
+            panagrad_h.C_DOUBLE,
+            panagrad_h.C_DOUBLE,
             panagrad_h.C_LONG,
             panagrad_h.C_INT,
             panagrad_h.C_INT
@@ -3329,7 +3329,7 @@ public class panagrad_h extends panagrad_h$shared {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * void pg_optim_adam(int64_t n, float *p, const float *g, float *m, float *v, float *vmax, float lr, float beta1, float beta2, float eps, float weight_decay, int64_t step, int amsgrad, int decoupled)
+     * void pg_optim_adam(int64_t n, float *p, const float *g, float *m, float *v, float *vmax, double lr, double beta1, double beta2, double eps, double weight_decay, int64_t step, int amsgrad, int decoupled)
      * }
      */
     public static FunctionDescriptor pg_optim_adam$descriptor() {
@@ -3339,7 +3339,7 @@ public class panagrad_h extends panagrad_h$shared {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * void pg_optim_adam(int64_t n, float *p, const float *g, float *m, float *v, float *vmax, float lr, float beta1, float beta2, float eps, float weight_decay, int64_t step, int amsgrad, int decoupled)
+     * void pg_optim_adam(int64_t n, float *p, const float *g, float *m, float *v, float *vmax, double lr, double beta1, double beta2, double eps, double weight_decay, int64_t step, int amsgrad, int decoupled)
      * }
      */
     public static MethodHandle pg_optim_adam$handle() {
@@ -3349,7 +3349,7 @@ public class panagrad_h extends panagrad_h$shared {
     /**
      * Address for:
      * {@snippet lang=c :
-     * void pg_optim_adam(int64_t n, float *p, const float *g, float *m, float *v, float *vmax, float lr, float beta1, float beta2, float eps, float weight_decay, int64_t step, int amsgrad, int decoupled)
+     * void pg_optim_adam(int64_t n, float *p, const float *g, float *m, float *v, float *vmax, double lr, double beta1, double beta2, double eps, double weight_decay, int64_t step, int amsgrad, int decoupled)
      * }
      */
     public static MemorySegment pg_optim_adam$address() {
@@ -3358,10 +3358,10 @@ public class panagrad_h extends panagrad_h$shared {
 
     /**
      * {@snippet lang=c :
-     * void pg_optim_adam(int64_t n, float *p, const float *g, float *m, float *v, float *vmax, float lr, float beta1, float beta2, float eps, float weight_decay, int64_t step, int amsgrad, int decoupled)
+     * void pg_optim_adam(int64_t n, float *p, const float *g, float *m, float *v, float *vmax, double lr, double beta1, double beta2, double eps, double weight_decay, int64_t step, int amsgrad, int decoupled)
      * }
      */
-    public static void pg_optim_adam(long n, MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, MemorySegment vmax, float lr, float beta1, float beta2, float eps, float weight_decay, long step, int amsgrad, int decoupled) {
+    public static void pg_optim_adam(long n, MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, MemorySegment vmax, double lr, double beta1, double beta2, double eps, double weight_decay, long step, int amsgrad, int decoupled) {
         var mh$ = pg_optim_adam.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
@@ -3383,11 +3383,11 @@ public class panagrad_h extends panagrad_h$shared {
             panagrad_h.C_POINTER,
             panagrad_h.C_POINTER,
             panagrad_h.C_POINTER,
-            panagrad_h.C_FLOAT,
-            panagrad_h.C_FLOAT,
-            panagrad_h.C_FLOAT,
-            panagrad_h.C_FLOAT,
-            panagrad_h.C_FLOAT,
+            panagrad_h.C_DOUBLE,
+            panagrad_h.C_DOUBLE,
+            panagrad_h.C_DOUBLE,
+            panagrad_h.C_DOUBLE,
+            panagrad_h.C_DOUBLE,
             panagrad_h.C_INT
         );
 
@@ -3399,7 +3399,7 @@ public class panagrad_h extends panagrad_h$shared {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * void pg_optim_rmsprop(int64_t n, float *p, const float *g, float *square_avg, float *grad_avg, float *buf, float lr, float alpha, float eps, float weight_decay, float momentum, int centered)
+     * void pg_optim_rmsprop(int64_t n, float *p, const float *g, float *square_avg, float *grad_avg, float *buf, double lr, double alpha, double eps, double weight_decay, double momentum, int centered)
      * }
      */
     public static FunctionDescriptor pg_optim_rmsprop$descriptor() {
@@ -3409,7 +3409,7 @@ public class panagrad_h extends panagrad_h$shared {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * void pg_optim_rmsprop(int64_t n, float *p, const float *g, float *square_avg, float *grad_avg, float *buf, float lr, float alpha, float eps, float weight_decay, float momentum, int centered)
+     * void pg_optim_rmsprop(int64_t n, float *p, const float *g, float *square_avg, float *grad_avg, float *buf, double lr, double alpha, double eps, double weight_decay, double momentum, int centered)
      * }
      */
     public static MethodHandle pg_optim_rmsprop$handle() {
@@ -3419,7 +3419,7 @@ public class panagrad_h extends panagrad_h$shared {
     /**
      * Address for:
      * {@snippet lang=c :
-     * void pg_optim_rmsprop(int64_t n, float *p, const float *g, float *square_avg, float *grad_avg, float *buf, float lr, float alpha, float eps, float weight_decay, float momentum, int centered)
+     * void pg_optim_rmsprop(int64_t n, float *p, const float *g, float *square_avg, float *grad_avg, float *buf, double lr, double alpha, double eps, double weight_decay, double momentum, int centered)
      * }
      */
     public static MemorySegment pg_optim_rmsprop$address() {
@@ -3428,10 +3428,10 @@ public class panagrad_h extends panagrad_h$shared {
 
     /**
      * {@snippet lang=c :
-     * void pg_optim_rmsprop(int64_t n, float *p, const float *g, float *square_avg, float *grad_avg, float *buf, float lr, float alpha, float eps, float weight_decay, float momentum, int centered)
+     * void pg_optim_rmsprop(int64_t n, float *p, const float *g, float *square_avg, float *grad_avg, float *buf, double lr, double alpha, double eps, double weight_decay, double momentum, int centered)
      * }
      */
-    public static void pg_optim_rmsprop(long n, MemorySegment p, MemorySegment g, MemorySegment square_avg, MemorySegment grad_avg, MemorySegment buf, float lr, float alpha, float eps, float weight_decay, float momentum, int centered) {
+    public static void pg_optim_rmsprop(long n, MemorySegment p, MemorySegment g, MemorySegment square_avg, MemorySegment grad_avg, MemorySegment buf, double lr, double alpha, double eps, double weight_decay, double momentum, int centered) {
         var mh$ = pg_optim_rmsprop.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {

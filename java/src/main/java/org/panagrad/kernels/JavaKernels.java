@@ -239,13 +239,13 @@ public final class JavaKernels implements Kernels {
     }
 
     @Override
-    public void lossCrossEntropy(long rows, long cols, MemorySegment logits, MemorySegment labels, MemorySegment loss, MemorySegment lse) {
-        JavaLoss.crossEntropy(rows, cols, logits, labels, loss, lse);
+    public void lossCrossEntropy(long rows, long cols, MemorySegment logits, MemorySegment labels, MemorySegment loss, MemorySegment stats) {
+        JavaLoss.crossEntropy(rows, cols, logits, labels, loss, stats);
     }
 
     @Override
-    public void lossCrossEntropyBackward(long rows, long cols, MemorySegment logits, MemorySegment labels, MemorySegment lse, MemorySegment gloss, MemorySegment glogits) {
-        JavaLoss.crossEntropyBackward(rows, cols, logits, labels, lse, gloss, glogits);
+    public void lossCrossEntropyBackward(long rows, long cols, MemorySegment logits, MemorySegment labels, MemorySegment stats, MemorySegment gloss, MemorySegment glogits) {
+        JavaLoss.crossEntropyBackward(rows, cols, logits, labels, stats, gloss, glogits);
     }
 
     @Override
@@ -284,17 +284,17 @@ public final class JavaKernels implements Kernels {
     }
 
     @Override
-    public void optimSgd(long n, MemorySegment p, MemorySegment g, MemorySegment buf, float lr, float momentum, float dampening, float weightDecay, boolean nesterov, boolean first) {
+    public void optimSgd(long n, MemorySegment p, MemorySegment g, MemorySegment buf, double lr, double momentum, double dampening, double weightDecay, boolean nesterov, boolean first) {
         JavaOptim.sgd(n, p, g, buf, lr, momentum, dampening, weightDecay, nesterov, first);
     }
 
     @Override
-    public void optimAdam(long n, MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, MemorySegment vmax, float lr, float beta1, float beta2, float eps, float weightDecay, long step, boolean amsgrad, boolean decoupled) {
+    public void optimAdam(long n, MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, MemorySegment vmax, double lr, double beta1, double beta2, double eps, double weightDecay, long step, boolean amsgrad, boolean decoupled) {
         JavaOptim.adam(n, p, g, m, v, vmax, lr, beta1, beta2, eps, weightDecay, step, amsgrad, decoupled);
     }
 
     @Override
-    public void optimRmsprop(long n, MemorySegment p, MemorySegment g, MemorySegment squareAvg, MemorySegment gradAvg, MemorySegment buf, float lr, float alpha, float eps, float weightDecay, float momentum, boolean centered) {
+    public void optimRmsprop(long n, MemorySegment p, MemorySegment g, MemorySegment squareAvg, MemorySegment gradAvg, MemorySegment buf, double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
         JavaOptim.rmsprop(n, p, g, squareAvg, gradAvg, buf, lr, alpha, eps, weightDecay, momentum, centered);
     }
 }

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Losses (twin of {@code native/src/loss.c}): cross-entropy, NLL, binary cross-entropy on probabilities
- * and on logits, one-hot. A row's scalars (label, gloss, lse) are read before the row is written: with
+ * and on logits, one-hot. A row's scalars (label, gloss, stats) are read before the row is written: with
  * cols == 1 an output has the size of those inputs and may alias them. With cols == 0 no label is valid,
  * so there are no rows to do.
  */
@@ -30,32 +30,31 @@ final class JavaLoss {
     /**
      * loss = logsumexp(x) - x[label]. From the row max m, s = sum(exp(x - m)) >= 1: log(s) as log1p(s - 1),
      * with s - 1 exact in double, keeps the tiny loss of a confident prediction accurate, and
-     * (m - x[label]) + log(s) has no cancellation when the label holds the max.
+     * (m - x[label]) + log(s) has no cancellation when the label holds the max. stats[r] = (m, log(s)) kept
+     * apart: their float sum would lose log(s)'s low digits once |m| is large (all of them at |m| ~ 1e7).
      */
     static void crossEntropy(long rows, long cols, MemorySegment logits, MemorySegment labels, MemorySegment loss,
-                             MemorySegment lse) {
+                             MemorySegment stats) {
         if (cols <= 0) return;
         if (cols < JavaRowGroups.SHORT) {
-            crossEntropyShort(rows, (int) cols, logits, labels, loss, lse);
+            crossEntropyShort(rows, (int) cols, logits, labels, loss, stats);
             return;
         }
         for (long r = 0; r < rows; r++) {
             long off = r * cols;
             float target = get(logits, off + label(labels, r));
             float m = JavaReduce.max(logits, off, cols);
-            finish(r, m, JavaReduce.sumExp(logits, off, cols, m), target, loss, lse);
+            double s = JavaReduce.sumExp(logits, off, cols, m);
+            float logS = JavaMath.log1p((float) (s - 1.0));
+            set(stats, 2 * r, m);
+            set(stats, 2 * r + 1, logS);
+            set(loss, r, (float) (((double) m - target) + logS));
         }
-    }
-
-    private static void finish(long r, float m, double s, float target, MemorySegment loss, MemorySegment lse) {
-        float logS = JavaMath.log1p((float) (s - 1.0));
-        set(lse, r, m + logS);
-        set(loss, r, (float) (((double) m - target) + logS));
     }
 
     /** Rows shorter than {@link JavaRowGroups#SHORT}, L at a time across the vector lanes. */
     private static void crossEntropyShort(long rows, int n, MemorySegment logits, MemorySegment labels,
-                                          MemorySegment loss, MemorySegment lse) {
+                                          MemorySegment loss, MemorySegment stats) {
         JavaRowGroups g = JavaRowGroups.get();
         float[] t = g.cols, sums = g.lane, comps = g.lane2, tg = g.out;
         for (long r0 = 0; r0 < rows; r0 += L) {
@@ -75,63 +74,66 @@ final class JavaLoss {
             for (int j = 0; j < L; j++) tg[j] = j < w ? g.block[j * n + (int) label(labels, r0 + j)] : 0.0f;
             // s - 1 = (hi - 1) + lo, hi - 1 exact for hi in [1, 2] where it matters.
             FloatVector logS = JavaMath.log1p(hi.sub(1.0f).add(lo));
-            FloatVector lseV = mx.add(logS), lossV = mx.sub(FloatVector.fromArray(F, tg, 0)).add(logS);
-            if (w == L) {
-                JavaMath.store(lseV, lse, r0);
-                JavaMath.store(lossV, loss, r0);
-            } else {
-                lseV.intoArray(sums, 0);
-                lossV.intoArray(comps, 0);
-                for (int j = 0; j < w; j++) {
-                    set(lse, r0 + j, sums[j]);
-                    set(loss, r0 + j, comps[j]);
-                }
+            FloatVector lossV = mx.sub(FloatVector.fromArray(F, tg, 0)).add(logS);
+            float[] ms = g.lane3;
+            mx.intoArray(ms, 0);
+            logS.intoArray(sums, 0);
+            lossV.intoArray(comps, 0);
+            for (int j = 0; j < w; j++) {
+                set(stats, 2 * (r0 + j), ms[j]);
+                set(stats, 2 * (r0 + j) + 1, sums[j]);
+                set(loss, r0 + j, comps[j]);
             }
         }
     }
 
-    /** glogits[r,c] = gloss[r] * (exp(x[r,c] - lse[r]) - (c == label[r])). */
+    /**
+     * glogits[r,c] = gloss[r] * (exp((x[r,c] - m) - log_s) - (c == label[r])) with (m, log_s) = stats[r]:
+     * (x - m) - log_s is torch's log_softmax, rounded the same way.
+     */
     static void crossEntropyBackward(long rows, long cols, MemorySegment logits, MemorySegment labels,
-                                     MemorySegment lse, MemorySegment gloss, MemorySegment glogits) {
+                                     MemorySegment stats, MemorySegment gloss, MemorySegment glogits) {
         if (cols <= 0) return;
         if (cols < JavaRowGroups.SHORT) {
-            crossEntropyBackwardShort(rows, (int) cols, logits, labels, lse, gloss, glogits);
+            crossEntropyBackwardShort(rows, (int) cols, logits, labels, stats, gloss, glogits);
             return;
         }
         for (long r = 0; r < rows; r++) {
             long off = r * cols;
             long lab = label(labels, r);
-            float g = get(gloss, r), l = get(lse, r), xl = get(logits, off + lab);
+            float g = get(gloss, r), m = get(stats, 2 * r), l = get(stats, 2 * r + 1), xl = get(logits, off + lab);
             long c = 0;
             for (long e = bound(cols); c < e; c += L) {
-                store(JavaMath.exp(load(logits, off + c).sub(l)).mul(g), glogits, off + c);
+                store(JavaMath.exp(load(logits, off + c).sub(m).sub(l)).mul(g), glogits, off + c);
             }
-            for (; c < cols; c++) set(glogits, off + c, g * JavaMath.exp(get(logits, off + c) - l));
-            set(glogits, off + lab, g * (JavaMath.exp(xl - l) - 1.0f));
+            for (; c < cols; c++) set(glogits, off + c, g * JavaMath.exp((get(logits, off + c) - m) - l));
+            set(glogits, off + lab, g * (JavaMath.exp((xl - m) - l) - 1.0f));
         }
     }
 
     /** Short rows in groups; a group's per-row inputs are all read before its rows are written. */
     private static void crossEntropyBackwardShort(long rows, int n, MemorySegment logits, MemorySegment labels,
-                                                  MemorySegment lse, MemorySegment gloss, MemorySegment glogits) {
+                                                  MemorySegment stats, MemorySegment gloss, MemorySegment glogits) {
         JavaRowGroups g = JavaRowGroups.get();
-        float[] t = g.cols, o = g.out, gl = g.lane, ls = g.lane2;
+        float[] t = g.cols, o = g.out, gl = g.lane, ls = g.lane2, ms = g.lane3;
         int[] lab = g.labels;
         for (long r0 = 0; r0 < rows; r0 += L) {
             int w = (int) Math.min(L, rows - r0);
             g.load(logits, r0, w, n);
             for (int j = 0; j < L; j++) {
                 gl[j] = j < w ? get(gloss, r0 + j) : 0.0f;
-                ls[j] = j < w ? get(lse, r0 + j) : 0.0f;
+                ms[j] = j < w ? get(stats, 2 * (r0 + j)) : 0.0f;
+                ls[j] = j < w ? get(stats, 2 * (r0 + j) + 1) : 0.0f;
                 lab[j] = j < w ? (int) label(labels, r0 + j) : 0;
             }
-            FloatVector gv = FloatVector.fromArray(F, gl, 0), lv = FloatVector.fromArray(F, ls, 0);
+            FloatVector gv = FloatVector.fromArray(F, gl, 0), mv = FloatVector.fromArray(F, ms, 0);
+            FloatVector lv = FloatVector.fromArray(F, ls, 0);
             for (int k = 0; k < n; k++) {
-                JavaMath.exp(FloatVector.fromArray(F, t, k * L).sub(lv)).mul(gv).intoArray(o, k * L);
+                JavaMath.exp(FloatVector.fromArray(F, t, k * L).sub(mv).sub(lv)).mul(gv).intoArray(o, k * L);
             }
             for (int j = 0; j < w; j++) {
                 int at = lab[j] * L + j;
-                o[at] = gl[j] * (JavaMath.exp(t[at] - ls[j]) - 1.0f);
+                o[at] = gl[j] * (JavaMath.exp((t[at] - ms[j]) - ls[j]) - 1.0f);
             }
             g.store(glogits, r0, w, n);
         }

@@ -15,7 +15,10 @@ import jdk.incubator.vector.VectorOperators;
  * 1.13's single-tensor implementations operation for operation. Weight decay is applied only when non-zero,
  * so a zero decay never turns an infinite parameter into NaN through 0 * inf; the gradient is only read.
  * Options select whole loops, so each loop is branch-free. {@code a*b + c} is fused where the C build
- * ({@code -ffp-contract=fast}) fuses it, so both backends round alike.
+ * ({@code -ffp-contract=fast}) fuses it, so both backends round alike. Hyper-parameters arrive as double
+ * (torch's Python floats): coefficients such as 1 - beta are formed in double and rounded to float once
+ * (1 - 0.999 is 1e-3, where 1 - 0.999f would be 9.99987e-4); each value the per-element float arithmetic
+ * uses is rounded to float, as torch converts a scalar to the tensor's type.
  */
 final class JavaOptim {
     private JavaOptim() {}
@@ -41,11 +44,12 @@ final class JavaOptim {
         return wd != 0.0f ? Math.fma(wd, p, g) : g;
     }
 
-    static void sgd(long n, MemorySegment p, MemorySegment g, MemorySegment buf, float lr, float momentum,
-                    float dampening, float wd, boolean nesterov, boolean first) {
-        float keep = 1.0f - dampening;
+    static void sgd(long n, MemorySegment p, MemorySegment g, MemorySegment buf, double lrD, double momentumD,
+                    double dampening, double weightDecay, boolean nesterov, boolean first) {
+        float lr = (float) lrD, momentum = (float) momentumD, wd = (float) weightDecay;
+        float keep = (float) (1.0 - dampening);
         long i = 0, e = bound(n);
-        if (momentum == 0.0f) {
+        if (momentumD == 0.0) {
             for (; i < e; i += L) {
                 FloatVector pv = load(p, i);
                 store(fnma(lr, decayed(load(g, i), pv, wd), pv), p, i);
@@ -93,15 +97,16 @@ final class JavaOptim {
      * Adam adds wd*p to the gradient, AdamW scales p by 1 - lr*wd instead.
      */
     static void adam(long n, MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, MemorySegment vmax,
-                     float lr, float beta1, float beta2, float eps, float weightDecay, long step, boolean amsgrad,
-                     boolean decoupled) {
-        float c1 = (float) (1.0 - (double) beta1), c2 = (float) (1.0 - (double) beta2);
-        double bc1 = 1.0 - Math.pow(beta1, (double) step);
-        double bc2 = 1.0 - Math.pow(beta2, (double) step);
-        float stepSize = (float) ((double) lr / bc1);
+                     double lr, double beta1D, double beta2D, double epsD, double weightDecay, long step,
+                     boolean amsgrad, boolean decoupled) {
+        float c1 = (float) (1.0 - beta1D), c2 = (float) (1.0 - beta2D);
+        double bc1 = 1.0 - Math.pow(beta1D, (double) step);
+        double bc2 = 1.0 - Math.pow(beta2D, (double) step);
+        float stepSize = (float) (lr / bc1);
         float bc2Sqrt = (float) Math.sqrt(bc2);
-        float wd = decoupled ? 0.0f : weightDecay;
-        float decay = decoupled ? (float) (1.0 - (double) lr * (double) weightDecay) : 1.0f;
+        float wd = decoupled ? 0.0f : (float) weightDecay;
+        float decay = decoupled ? (float) (1.0 - lr * weightDecay) : 1.0f;
+        float beta1 = (float) beta1D, beta2 = (float) beta2D, eps = (float) epsD;
         long i = 0, e = bound(n);
         for (; i < e; i += L) {
             FloatVector pv = load(p, i);
@@ -140,10 +145,11 @@ final class JavaOptim {
 
     /** RMSprop: square_avg = alpha*sq + (1-alpha)*g^2, optionally centered and with momentum. */
     static void rmsprop(long n, MemorySegment p, MemorySegment g, MemorySegment squareAvg, MemorySegment gradAvg,
-                        MemorySegment buf, float lr, float alpha, float eps, float wd, float momentum,
-                        boolean centered) {
-        boolean withMomentum = momentum > 0.0f;
-        float c = 1.0f - alpha;
+                        MemorySegment buf, double lrD, double alphaD, double epsD, double weightDecay,
+                        double momentumD, boolean centered) {
+        boolean withMomentum = momentumD > 0.0;
+        float lr = (float) lrD, alpha = (float) alphaD, c = (float) (1.0 - alphaD), eps = (float) epsD;
+        float wd = (float) weightDecay, momentum = (float) momentumD;
         long i = 0, e = bound(n);
         for (; i < e; i += L) {
             FloatVector pv = load(p, i);

@@ -153,13 +153,21 @@ public interface Kernels {
 
     // ---- loss ---------------------------------------------------------------------------------
 
-    /** {@code loss[r] = logsumexp(x[r,:]) - x[r,label[r]]}; lse[r] keeps logsumexp for backward. */
+    /**
+     * {@code loss[r] = logsumexp(x[r,:]) - x[r,label[r]]}. stats, {@code [rows, 2]} floats, keeps for backward
+     * the row max {@code m = stats[r,0]} and {@code log(sum(exp(x[r,:] - m))) = stats[r,1]} apart (their float
+     * sum, logsumexp, would lose the low digits of the log-sum for large logits). Example: logits
+     * {@code [1e7, 1e7+1, 1e7+2]} give {@code stats = [1e7+2, 0.407606]}.
+     */
     void lossCrossEntropy(long rows, long cols, MemorySegment logits, MemorySegment labels,
-                          MemorySegment loss, MemorySegment lse);
+                          MemorySegment loss, MemorySegment stats);
 
-    /** {@code glogits[r,c] = gloss[r] * (exp(x[r,c] - lse[r]) - (c == label[r]))}. */
+    /**
+     * {@code glogits[r,c] = gloss[r] * (exp((x[r,c] - m) - s) - (c == label[r]))} with {@code (m, s) = stats[r,:]}
+     * from {@link #lossCrossEntropy}: {@code (x - m) - s} is the log-softmax, accurate for any |x|.
+     */
     void lossCrossEntropyBackward(long rows, long cols, MemorySegment logits, MemorySegment labels,
-                                  MemorySegment lse, MemorySegment gloss, MemorySegment glogits);
+                                  MemorySegment stats, MemorySegment gloss, MemorySegment glogits);
 
     /** {@code loss[r] = -logp[r, label[r]]}. */
     void lossNll(long rows, long cols, MemorySegment logp, MemorySegment labels, MemorySegment loss);
@@ -183,18 +191,21 @@ public interface Kernels {
     void lossOneHot(long rows, long classes, MemorySegment labels, MemorySegment out);
 
     // ---- optim --------------------------------------------------------------------------------
+    // Hyper-parameters are double, as torch's Python floats: coefficients such as 1 - beta2 are formed in
+    // double and rounded to float once (1 - 0.999 = 1e-3, not the 9.99987e-4 of 1 - 0.999f); the
+    // per-element arithmetic is float.
 
     /** torch.optim.SGD update of one parameter; see {@code pg_optim_sgd}. buf may be NULL when momentum == 0. */
-    void optimSgd(long n, MemorySegment p, MemorySegment g, MemorySegment buf, float lr, float momentum,
-                  float dampening, float weightDecay, boolean nesterov, boolean first);
+    void optimSgd(long n, MemorySegment p, MemorySegment g, MemorySegment buf, double lr, double momentum,
+                  double dampening, double weightDecay, boolean nesterov, boolean first);
 
     /** torch.optim.Adam / AdamW (decoupled) update of one parameter at step >= 1; vmax may be NULL unless amsgrad. */
     void optimAdam(long n, MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, MemorySegment vmax,
-                   float lr, float beta1, float beta2, float eps, float weightDecay, long step, boolean amsgrad,
+                   double lr, double beta1, double beta2, double eps, double weightDecay, long step, boolean amsgrad,
                    boolean decoupled);
 
     /** torch.optim.RMSprop update of one parameter; gradAvg NULL unless centered, buf NULL unless momentum > 0. */
     void optimRmsprop(long n, MemorySegment p, MemorySegment g, MemorySegment squareAvg, MemorySegment gradAvg,
-                      MemorySegment buf, float lr, float alpha, float eps, float weightDecay, float momentum,
+                      MemorySegment buf, double lr, double alpha, double eps, double weightDecay, double momentum,
                       boolean centered);
 }

@@ -206,14 +206,14 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public void lossCrossEntropy(long rows, long cols, MemorySegment logits, MemorySegment labels, MemorySegment loss,
-                                 MemorySegment lse) {
-        panagrad_h.pg_loss_cross_entropy(rows, cols, logits, labels, loss, lse);
+                                 MemorySegment stats) {
+        panagrad_h.pg_loss_cross_entropy(rows, cols, logits, labels, loss, stats);
     }
 
     @Override
     public void lossCrossEntropyBackward(long rows, long cols, MemorySegment logits, MemorySegment labels,
-                                         MemorySegment lse, MemorySegment gloss, MemorySegment glogits) {
-        panagrad_h.pg_loss_cross_entropy_backward(rows, cols, logits, labels, lse, gloss, glogits);
+                                         MemorySegment stats, MemorySegment gloss, MemorySegment glogits) {
+        panagrad_h.pg_loss_cross_entropy_backward(rows, cols, logits, labels, stats, gloss, glogits);
     }
 
     @Override
@@ -250,14 +250,14 @@ public final class NativeKernels implements Kernels {
     }
 
     @Override
-    public void optimSgd(long n, MemorySegment p, MemorySegment g, MemorySegment buf, float lr, float momentum,
-                         float dampening, float weightDecay, boolean nesterov, boolean first) {
+    public void optimSgd(long n, MemorySegment p, MemorySegment g, MemorySegment buf, double lr, double momentum,
+                         double dampening, double weightDecay, boolean nesterov, boolean first) {
         panagrad_h.pg_optim_sgd(n, p, g, buf, lr, momentum, dampening, weightDecay, flag(nesterov), flag(first));
     }
 
     @Override
     public void optimAdam(long n, MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v,
-                          MemorySegment vmax, float lr, float beta1, float beta2, float eps, float weightDecay,
+                          MemorySegment vmax, double lr, double beta1, double beta2, double eps, double weightDecay,
                           long step, boolean amsgrad, boolean decoupled) {
         panagrad_h.pg_optim_adam(n, p, g, m, v, vmax, lr, beta1, beta2, eps, weightDecay, step, flag(amsgrad),
                 flag(decoupled));
@@ -265,7 +265,7 @@ public final class NativeKernels implements Kernels {
 
     @Override
     public void optimRmsprop(long n, MemorySegment p, MemorySegment g, MemorySegment squareAvg, MemorySegment gradAvg,
-                             MemorySegment buf, float lr, float alpha, float eps, float weightDecay, float momentum,
+                             MemorySegment buf, double lr, double alpha, double eps, double weightDecay, double momentum,
                              boolean centered) {
         panagrad_h.pg_optim_rmsprop(n, p, g, squareAvg, gradAvg, buf, lr, alpha, eps, weightDecay, momentum,
                 flag(centered));

@@ -29,11 +29,13 @@ public final class Loss {
         long rows = checkClassification("crossEntropy", logits, labels);
         long cols = ls[ls.length - 1];
         Tensor loss = Tensor.empty(Math.toIntExact(rows));
-        Tensor lse = Tensor.empty(Math.toIntExact(rows));
-        k().lossCrossEntropy(rows, cols, logits.segment(), labels.segment(), loss.segment(), lse.segment());
+        // per row (max, log-sum-exp relative to it): backward's softmax stays accurate for large logits
+        Tensor stats = Tensor.empty(Math.toIntExact(rows), 2);
+        k().lossCrossEntropy(rows, cols, logits.segment(), labels.segment(), loss.segment(), stats.segment());
         return Autograd.record(loss, "CrossEntropyBackward", new Tensor[] {logits, labels}, g -> {
             Tensor gx = Tensor.empty(ls);
-            k().lossCrossEntropyBackward(rows, cols, logits.segment(), labels.segment(), lse.segment(), g.segment(), gx.segment());
+            k().lossCrossEntropyBackward(rows, cols, logits.segment(), labels.segment(), stats.segment(), g.segment(),
+                    gx.segment());
             return new Tensor[] {gx, null};
         });
     }

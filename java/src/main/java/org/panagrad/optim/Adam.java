@@ -111,8 +111,8 @@ public class Adam extends Optimizer {
     protected void update(int index, Tensor param, Tensor grad) {
         Panagrad.kernels().optimAdam(param.numel(), param.segment(), grad.segment(),
                 slot(index, EXP_AVG, true).segment(), slot(index, EXP_AVG_SQ, true).segment(),
-                segmentOrNull(index, MAX_EXP_AVG_SQ, amsgrad, true), (float) lr(), (float) beta1, (float) beta2,
-                (float) eps, (float) weightDecay, paramStep(index), amsgrad, decoupled);
+                segmentOrNull(index, MAX_EXP_AVG_SQ, amsgrad, true), lr(), beta1, beta2,
+                eps, weightDecay, paramStep(index), amsgrad, decoupled);
     }
 
     @Override

@@ -103,8 +103,8 @@ public class RMSprop extends Optimizer {
     protected void update(int index, Tensor param, Tensor grad) {
         Panagrad.kernels().optimRmsprop(param.numel(), param.segment(), grad.segment(),
                 slot(index, SQUARE_AVG, true).segment(), segmentOrNull(index, GRAD_AVG, centered, true),
-                segmentOrNull(index, MOMENTUM_BUFFER, momentum > 0, true), (float) lr(), (float) alpha, (float) eps,
-                (float) weightDecay, (float) momentum, centered);
+                segmentOrNull(index, MOMENTUM_BUFFER, momentum > 0, true), lr(), alpha, eps,
+                weightDecay, momentum, centered);
     }
 
     @Override

@@ -102,8 +102,8 @@ public class SGD extends Optimizer {
         // The buffer is new (the kernel fills it with d) on the first update that uses momentum, as in torch.
         boolean newBuffer = withMomentum && !hasSlot(index, BUF);
         Panagrad.kernels().optimSgd(param.numel(), param.segment(), grad.segment(),
-                segmentOrNull(index, BUF, withMomentum, false), (float) lr(), (float) momentum, (float) dampening,
-                (float) weightDecay, nesterov, newBuffer);
+                segmentOrNull(index, BUF, withMomentum, false), lr(), momentum, dampening,
+                weightDecay, nesterov, newBuffer);
     }
 
     @Override

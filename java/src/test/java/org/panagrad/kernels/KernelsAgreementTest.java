@@ -582,30 +582,41 @@ class KernelsAgreementTest {
         float[] x = uniform(rows * 100L + cols + (long) scale, rows * cols, -scale, scale);
         float[] lab = labels(rows + cols, rows, cols);
         float[] gl = uniform(rows * 7L, rows, -1, 2);
-        double[] loss = new double[rows], lse = new double[rows];
+        double[] loss = new double[rows], max = new double[rows], logSum = new double[rows];
         for (int r = 0; r < rows; r++) {
             double m = Double.NEGATIVE_INFINITY, s = 0;
             for (int c = 0; c < cols; c++) m = Math.max(m, x[r * cols + c]);
             for (int c = 0; c < cols; c++) s += Math.exp(x[r * cols + c] - m);
-            lse[r] = m + Math.log(s);
+            max[r] = m;
+            logSum[r] = Math.log(s);
             loss[r] = (m - x[r * cols + (int) lab[r]]) + Math.log(s);
         }
-        float[] lseF = new float[rows];
-        for (int r = 0; r < rows; r++) lseF[r] = (float) lse[r];
+        // stats[r] = (max, log-sum relative to it), the layout both kernels write and backward reads
+        float[] statsF = new float[2 * rows];
+        for (int r = 0; r < rows; r++) {
+            statsF[2 * r] = (float) max[r];
+            statsF[2 * r + 1] = (float) logSum[r];
+        }
         float[][] got = both("crossEntropy", 2e-6, 1e-7, c -> {
-            MemorySegment lo = c.out(rows), ls = c.out(rows), g = c.out(rows * cols);
+            MemorySegment lo = c.out(rows), st = c.out(2 * rows), g = c.out(rows * cols);
             MemorySegment xs = c.in(x), ll = c.in(lab);
-            c.k().lossCrossEntropy(rows, cols, xs, ll, lo, ls);
-            c.k().lossCrossEntropyBackward(rows, cols, xs, ll, c.in(lseF), c.in(gl), g);
-            return new float[][] {KernelHarness.arr(lo), KernelHarness.arr(ls), KernelHarness.arr(g)};
+            c.k().lossCrossEntropy(rows, cols, xs, ll, lo, st);
+            c.k().lossCrossEntropyBackward(rows, cols, xs, ll, c.in(statsF), c.in(gl), g);
+            return new float[][] {KernelHarness.arr(lo), KernelHarness.arr(st), KernelHarness.arr(g)};
         });
         // Relative accuracy even for the tiny losses of confident predictions (scale 60).
         assertClose(loss, got[0], 3e-6, 1e-30, "loss vs double");
-        assertClose(lse, got[1], 3e-6, 1e-7, "lse vs double");
+        float[] gotMax = new float[rows], gotLogSum = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            gotMax[r] = got[1][2 * r];
+            gotLogSum[r] = got[1][2 * r + 1];
+        }
+        assertClose(max, gotMax, 0, 0, "stats: the row max, exactly");
+        assertClose(logSum, gotLogSum, 3e-6, 1e-7, "stats: log-sum vs double");
         double[] gRef = new double[rows * cols];
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < cols; c++)
-                gRef[r * cols + c] = gl[r] * (Math.exp(x[r * cols + c] - (double) lseF[r]) - (c == (int) lab[r] ? 1 : 0));
+                gRef[r * cols + c] = gl[r] * (Math.exp((x[r * cols + c] - max[r]) - logSum[r]) - (c == (int) lab[r] ? 1 : 0));
         assertClose(gRef, got[2], 1e-5, 1e-7, "backward vs double formula");
         if (rows * cols <= 1000 && scale < 10) {
             double[] fdRef = new double[rows * cols];
@@ -660,18 +671,19 @@ class KernelsAgreementTest {
         int rows = 19;
         float[] x = uniform(3, rows, -3, 3);
         float[][] got = both("cols == 1 in place", 0, 0, c -> {
-            MemorySegment lab = c.in(new float[rows]), lse = c.in(new float[rows]), xs = c.in(x);
-            c.k().lossCrossEntropy(rows, 1, xs, lab, lab, lse); // loss written over the labels
+            MemorySegment lab = c.in(new float[rows]), stats = c.in(new float[2 * rows]), xs = c.in(x);
+            c.k().lossCrossEntropy(rows, 1, xs, lab, lab, stats); // loss written over the labels
             MemorySegment lab2 = c.in(new float[rows]), g = c.in(uniform(4, rows, 1, 2));
             c.k().lossNllBackward(rows, 1, lab2, g, g);
             MemorySegment lab3 = c.in(new float[rows]);
             c.k().lossOneHot(rows, 1, lab3, lab3);
-            return new float[][] {KernelHarness.arr(lab), KernelHarness.arr(lse), KernelHarness.arr(g), KernelHarness.arr(lab3)};
+            return new float[][] {KernelHarness.arr(lab), KernelHarness.arr(stats), KernelHarness.arr(g), KernelHarness.arr(lab3)};
         });
         float[] g0 = uniform(4, rows, 1, 2);
         for (int r = 0; r < rows; r++) {
             assertEquals(0f, got[0][r], "one class: loss 0");
-            assertEquals(x[r], got[1][r], 1e-6f, "one class: lse = x");
+            assertEquals(x[r], got[1][2 * r], "one class: max = x");
+            assertEquals(0f, got[1][2 * r + 1], "one class: log-sum = log(1) = 0");
             assertEquals(-g0[r], got[2][r], "nll backward in place");
             assertEquals(1f, got[3][r], "one-hot in place");
         }

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.panagrad.TestSupport.assertClose;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -17,7 +21,8 @@ import org.panagrad.Tensor;
  * Optimizer steps and LR schedules against PyTorch 1.13. The expected numbers were printed by
  * {@code java/src/test/python/optim_reference.py} (run with /usr/bin/python3) and pasted here unchanged:
  * two float32 parameters a = [[1, -2], [0.5, 3]] and b = [0.25, -0.75, 1.5] get three fixed gradients; each row is
- * a then b, flattened, after one step.
+ * a then b, flattened, after one step. The optimizer state (exp_avg, exp_avg_sq, max_exp_avg_sq, momentum_buffer,
+ * square_avg, grad_avg) is checked after every step too, to within a few float roundings.
  */
 class OptimizerReferenceTest {
     static final float[] A0 = {1.0f, -2.0f, 0.5f, 3.0f};
@@ -81,6 +86,79 @@ class OptimizerReferenceTest {
             {0.9668943881988525f, -1.9640202522277832f, 0.44688111543655396f, 2.9614548683166504f, 0.19380788505077362f, -0.7118383049964905f, 1.425309181213379f}}
     };
 
+    /**
+     * Pasted from optim_reference.py's output (TORCH_STATE): case, step (1-based), buffer name, then the buffer of a
+     * followed by that of b, flattened; b's part is absent while b has no state (adam_skip's first step).
+     */
+    private static final Object[] TORCH_STATE = {
+        "sgd_momentum_dampening", 1, "momentum_buffer", new float[] {0.10000000149011612f, -0.20000000298023224f, 0.30000001192092896f, 0.0f, 1.0f, -0.5f, 0.0f},
+        "sgd_momentum_dampening", 2, "momentum_buffer", new float[] {-0.35999998450279236f, 0.04500000178813934f, 0.3149999976158142f, -0.8999999761581421f, 1.1699999570846558f, -0.17999997735023499f, -0.17999999225139618f},
+        "sgd_momentum_dampening", 3, "momentum_buffer", new float[] {-0.14399997889995575f, 0.40049999952316284f, 0.01349998265504837f, -0.2699999213218689f, 0.4230000078678131f, -0.07199997454881668f, 0.6479999423027039f},
+        "sgd_nesterov", 1, "momentum_buffer", new float[] {0.10000000149011612f, -0.20000000298023224f, 0.30000001192092896f, 0.0f, 1.0f, -0.5f, 0.0f},
+        "sgd_nesterov", 2, "momentum_buffer", new float[] {-0.4099999964237213f, 0.07000000774860382f, 0.320000022649765f, -1.0f, 1.2000000476837158f, -0.1499999761581421f, -0.20000000298023224f},
+        "sgd_nesterov", 3, "momentum_buffer", new float[] {-0.16899998486042023f, 0.46299999952316284f, -0.01199999451637268f, -0.2999999523162842f, 0.3800000548362732f, -0.03499997407197952f, 0.7199999690055847f},
+        "adam_default", 1, "exp_avg", new float[] {0.010000000707805157f, -0.020000001415610313f, 0.030000001192092896f, 0.0f, 0.10000000149011612f, -0.05000000074505806f, 0.0f},
+        "adam_default", 1, "exp_avg_sq", new float[] {1.0000000656873453e-05f, 4.0000002627493814e-05f, 9.000000864034519e-05f, 0.0f, 0.0010000000474974513f, 0.0002500000118743628f, 0.0f},
+        "adam_default", 2, "exp_avg", new float[] {-0.04100000113248825f, 0.006999999284744263f, 0.03200000151991844f, -0.10000000149011612f, 0.11999999731779099f, -0.01499999687075615f, -0.020000001415610313f},
+        "adam_default", 2, "exp_avg_sq", new float[] {0.0002599900180939585f, 0.00010246000601910055f, 9.241000952897593e-05f, 0.0010000000474974513f, 0.0010890000266954303f, 0.0003397500258870423f, 4.0000002627493814e-05f},
+        "adam_default", 3, "exp_avg", new float[] {-0.016899997368454933f, 0.046300001442432404f, -0.0012000002898275852f, -0.0299999937415123f, 0.037999995052814484f, -0.00349999638274312f, 0.07199999690055847f},
+        "adam_default", 3, "exp_avg_sq", new float[] {0.00029973004711791873f, 0.00026235755649395287f, 0.00018231759895570576f, 0.0013590001035481691f, 0.001577911083586514f, 0.0003494102566037327f, 0.0008499600226059556f},
+        "adam_lr", 1, "exp_avg", new float[] {0.020000001415610313f, -0.04000000283122063f, 0.06000000238418579f, 0.0f, 0.20000000298023224f, -0.10000000149011612f, 0.0f},
+        "adam_lr", 1, "exp_avg_sq", new float[] {0.0010000000474974513f, 0.004000000189989805f, 0.009000000543892384f, 0.0f, 0.10000000149011612f, 0.02500000037252903f, 0.0f},
+        "adam_lr", 2, "exp_avg", new float[] {-0.08399999886751175f, 0.017999999225139618f, 0.05800000578165054f, -0.20000000298023224f, 0.2200000137090683f, -0.020000003278255463f, -0.04000000283122063f},
+        "adam_lr", 2, "exp_avg_sq", new float[] {0.02590000070631504f, 0.009850000031292439f, 0.008349999785423279f, 0.10000000149011612f, 0.0989999994635582f, 0.03150000050663948f, 0.004000000189989805f},
+        "adam_lr", 3, "exp_avg", new float[] {-0.027199996635317802f, 0.09440000355243683f, -0.013599996455013752f, -0.040000006556510925f, 0.03600001335144043f, 0.003999997861683369f, 0.14800000190734863f},
+        "adam_lr", 3, "exp_avg_sq", new float[] {0.027310000732541084f, 0.024865001440048218f, 0.01651499979197979f, 0.12600000202655792f, 0.13809999823570251f, 0.029349999502301216f, 0.08459999412298203f},
+        "adam_weight_decay", 1, "exp_avg", new float[] {0.020000001415610313f, -0.04000000283122063f, 0.03500000387430191f, 0.030000001192092896f, 0.10249999910593033f, -0.057500001043081284f, 0.015000000596046448f},
+        "adam_weight_decay", 1, "exp_avg_sq", new float[] {4.0000002627493814e-05f, 0.00016000001050997525f, 0.00012250003055669367f, 9.000000864034519e-05f, 0.0010506249964237213f, 0.0003306250146124512f, 2.2500002160086296e-05f},
+        "adam_weight_decay", 2, "exp_avg", new float[] {-0.023000000044703484f, -0.030000003054738045f, 0.04050000384449959f, -0.04399999976158142f, 0.1237500011920929f, -0.02824999950826168f, 0.007499999832361937f},
+        "adam_weight_decay", 2, "exp_avg_sq", new float[] {0.00020806000975426286f, 0.00016344001051038504f, 0.00013047753600403666f, 0.0005940099945291877f, 0.0011487993178889155f, 0.00038551940815523267f, 2.6077503207488917e-05f},
+        "adam_weight_decay", 3, "exp_avg", new float[] {0.008675219491124153f, -0.00544780446216464f, 0.00961566623300314f, 0.049824826419353485f, 0.042015835642814636f, -0.021586427465081215f, 0.11040439456701279f},
+        "adam_weight_decay", 3, "exp_avg_sq", new float[] {0.00029414231539703906f, 0.00020972630591131747f, 0.0002023552224272862f, 0.0013930959394201636f, 0.0016287198523059487f, 0.0003866073675453663f, 0.0011004748521372676f},
+        "adam_amsgrad", 1, "exp_avg", new float[] {0.010000000707805157f, -0.020000001415610313f, 0.030000001192092896f, 0.0f, 0.10000000149011612f, -0.05000000074505806f, 0.0f},
+        "adam_amsgrad", 1, "exp_avg_sq", new float[] {0.005000000353902578f, 0.020000001415610313f, 0.04500000178813934f, 0.0f, 0.5f, 0.125f, 0.0f},
+        "adam_amsgrad", 1, "max_exp_avg_sq", new float[] {0.005000000353902578f, 0.020000001415610313f, 0.04500000178813934f, 0.0f, 0.5f, 0.125f, 0.0f},
+        "adam_amsgrad", 2, "exp_avg", new float[] {-0.04100000113248825f, 0.006999999284744263f, 0.03200000151991844f, -0.10000000149011612f, 0.11999999731779099f, -0.01499999687075615f, -0.020000001415610313f},
+        "adam_amsgrad", 2, "exp_avg_sq", new float[] {0.1274999976158142f, 0.04125000163912773f, 0.023750001564621925f, 0.5f, 0.29500001668930054f, 0.10750000178813934f, 0.020000001415610313f},
+        "adam_amsgrad", 2, "max_exp_avg_sq", new float[] {0.1274999976158142f, 0.04125000163912773f, 0.04500000178813934f, 0.5f, 0.5f, 0.125f, 0.020000001415610313f},
+        "adam_amsgrad", 3, "exp_avg", new float[] {-0.016899997368454933f, 0.046300001442432404f, -0.0012000002898275852f, -0.0299999937415123f, 0.037999995052814484f, -0.00349999638274312f, 0.07199999690055847f},
+        "adam_amsgrad", 3, "exp_avg_sq", new float[] {0.08375000208616257f, 0.10062500089406967f, 0.05687500536441803f, 0.4300000071525574f, 0.39250001311302185f, 0.05874999985098839f, 0.41499999165534973f},
+        "adam_amsgrad", 3, "max_exp_avg_sq", new float[] {0.1274999976158142f, 0.10062500089406967f, 0.05687500536441803f, 0.5f, 0.5f, 0.125f, 0.41499999165534973f},
+        "adam_skip", 1, "exp_avg", new float[] {0.010000000707805157f, -0.020000001415610313f, 0.030000001192092896f, 0.0f},
+        "adam_skip", 1, "exp_avg_sq", new float[] {1.0000000656873453e-05f, 4.0000002627493814e-05f, 9.000000864034519e-05f, 0.0f},
+        "adam_skip", 2, "exp_avg", new float[] {-0.04100000113248825f, 0.006999999284744263f, 0.03200000151991844f, -0.10000000149011612f, 0.030000001192092896f, 0.030000001192092896f, -0.020000001415610313f},
+        "adam_skip", 2, "exp_avg_sq", new float[] {0.0002599900180939585f, 0.00010246000601910055f, 9.241000952897593e-05f, 0.0010000000474974513f, 9.000000864034519e-05f, 9.000000864034519e-05f, 4.0000002627493814e-05f},
+        "adam_skip", 3, "exp_avg", new float[] {-0.016899997368454933f, 0.046300001442432404f, -0.0012000002898275852f, -0.0299999937415123f, -0.0429999977350235f, 0.03700000047683716f, 0.07199999690055847f},
+        "adam_skip", 3, "exp_avg_sq", new float[] {0.00029973004711791873f, 0.00026235755649395287f, 0.00018231759895570576f, 0.0013590001035481691f, 0.000579910003580153f, 9.991001570597291e-05f, 0.0008499600226059556f},
+        "adamw", 1, "exp_avg", new float[] {0.010000000707805157f, -0.020000001415610313f, 0.030000001192092896f, 0.0f, 0.10000000149011612f, -0.05000000074505806f, 0.0f},
+        "adamw", 1, "exp_avg_sq", new float[] {1.0000000656873453e-05f, 4.0000002627493814e-05f, 9.000000864034519e-05f, 0.0f, 0.0010000000474974513f, 0.0002500000118743628f, 0.0f},
+        "adamw", 2, "exp_avg", new float[] {-0.04100000113248825f, 0.006999999284744263f, 0.03200000151991844f, -0.10000000149011612f, 0.11999999731779099f, -0.01499999687075615f, -0.020000001415610313f},
+        "adamw", 2, "exp_avg_sq", new float[] {0.0002599900180939585f, 0.00010246000601910055f, 9.241000952897593e-05f, 0.0010000000474974513f, 0.0010890000266954303f, 0.0003397500258870423f, 4.0000002627493814e-05f},
+        "adamw", 3, "exp_avg", new float[] {-0.016899997368454933f, 0.046300001442432404f, -0.0012000002898275852f, -0.0299999937415123f, 0.037999995052814484f, -0.00349999638274312f, 0.07199999690055847f},
+        "adamw", 3, "exp_avg_sq", new float[] {0.00029973004711791873f, 0.00026235755649395287f, 0.00018231759895570576f, 0.0013590001035481691f, 0.001577911083586514f, 0.0003494102566037327f, 0.0008499600226059556f},
+        "adamw_amsgrad", 1, "exp_avg", new float[] {0.010000000707805157f, -0.020000001415610313f, 0.030000001192092896f, 0.0f, 0.10000000149011612f, -0.05000000074505806f, 0.0f},
+        "adamw_amsgrad", 1, "exp_avg_sq", new float[] {0.005000000353902578f, 0.020000001415610313f, 0.04500000178813934f, 0.0f, 0.5f, 0.125f, 0.0f},
+        "adamw_amsgrad", 1, "max_exp_avg_sq", new float[] {0.005000000353902578f, 0.020000001415610313f, 0.04500000178813934f, 0.0f, 0.5f, 0.125f, 0.0f},
+        "adamw_amsgrad", 2, "exp_avg", new float[] {-0.04100000113248825f, 0.006999999284744263f, 0.03200000151991844f, -0.10000000149011612f, 0.11999999731779099f, -0.01499999687075615f, -0.020000001415610313f},
+        "adamw_amsgrad", 2, "exp_avg_sq", new float[] {0.1274999976158142f, 0.04125000163912773f, 0.023750001564621925f, 0.5f, 0.29500001668930054f, 0.10750000178813934f, 0.020000001415610313f},
+        "adamw_amsgrad", 2, "max_exp_avg_sq", new float[] {0.1274999976158142f, 0.04125000163912773f, 0.04500000178813934f, 0.5f, 0.5f, 0.125f, 0.020000001415610313f},
+        "adamw_amsgrad", 3, "exp_avg", new float[] {-0.016899997368454933f, 0.046300001442432404f, -0.0012000002898275852f, -0.0299999937415123f, 0.037999995052814484f, -0.00349999638274312f, 0.07199999690055847f},
+        "adamw_amsgrad", 3, "exp_avg_sq", new float[] {0.08375000208616257f, 0.10062500089406967f, 0.05687500536441803f, 0.4300000071525574f, 0.39250001311302185f, 0.05874999985098839f, 0.41499999165534973f},
+        "adamw_amsgrad", 3, "max_exp_avg_sq", new float[] {0.1274999976158142f, 0.10062500089406967f, 0.05687500536441803f, 0.5f, 0.5f, 0.125f, 0.41499999165534973f},
+        "rmsprop_plain", 1, "square_avg", new float[] {0.00010000000474974513f, 0.0004000000189989805f, 0.0009000000427477062f, 0.0f, 0.009999999776482582f, 0.0024999999441206455f, 0.0f},
+        "rmsprop_plain", 2, "square_avg", new float[] {0.002598999999463558f, 0.0010209999745711684f, 0.0009160000481642783f, 0.009999999776482582f, 0.01080000028014183f, 0.003375000087544322f, 0.0004000000189989805f},
+        "rmsprop_plain", 3, "square_avg", new float[] {0.002973010065034032f, 0.002610790077596903f, 0.0018068401841446757f, 0.013500000350177288f, 0.01559200044721365f, 0.0034412501845508814f, 0.008495999500155449f},
+        "rmsprop_centered_momentum_wd", 1, "square_avg", new float[] {0.004000000189989805f, 0.01600000075995922f, 0.012250002473592758f, 0.009000000543892384f, 0.10506249964237213f, 0.03306249901652336f, 0.002250000135973096f},
+        "rmsprop_centered_momentum_wd", 1, "momentum_buffer", new float[] {3.333277702331543f, -3.333305597305298f, 3.333301544189453f, 3.333296298980713f, 3.333322286605835f, -3.3333139419555664f, 3.333259344100952f},
+        "rmsprop_centered_momentum_wd", 1, "grad_avg", new float[] {0.020000001415610313f, -0.04000000283122063f, 0.03500000387430191f, 0.030000001192092896f, 0.10249999910593033f, -0.057500001043081284f, 0.015000000596046448f},
+        "rmsprop_centered_momentum_wd", 2, "square_avg", new float[] {0.019867772236466408f, 0.014684445224702358f, 0.011959447525441647f, 0.0575677752494812f, 0.1049031987786293f, 0.03496985882520676f, 0.002309443661943078f},
+        "rmsprop_centered_momentum_wd", 2, "momentum_buffer", new float[] {-1.2314212322235107f, -1.2117295265197754f, 2.620760679244995f, -1.3137257099151611f, 2.7423293590545654f, -0.4307795763015747f, 0.540473461151123f},
+        "rmsprop_centered_momentum_wd", 2, "grad_avg", new float[] {-0.022333327680826187f, -0.030666671693325043f, 0.041166674345731735f, -0.04333333298563957f, 0.12441666424274445f, -0.02891666814684868f, 0.00816667452454567f},
+        "rmsprop_centered_momentum_wd", 3, "square_avg", new float[] {0.026755325496196747f, 0.017399867996573448f, 0.01731475070118904f, 0.13244788348674774f, 0.14079928398132324f, 0.03155561164021492f, 0.11151651293039322f},
+        "rmsprop_centered_momentum_wd", 3, "momentum_buffer", new float[] {1.2087033987045288f, 0.9470614194869995f, -0.6421706676483154f, 1.8349508047103882f, -0.4564398527145386f, -0.05207367241382599f, 3.5953545570373535f},
+        "rmsprop_centered_momentum_wd", 3, "grad_avg", new float[] {0.009689820930361748f, -0.007145499344915152f, 0.011454598978161812f, 0.05079805105924606f, 0.04386742785573006f, -0.023148590698838234f, 0.11196263134479523f},
+    };
+
     /** The optimizer each case of the script builds, written with this library's API. */
     static Optimizer make(String name, List<Tensor> p) {
         return switch (name) {
@@ -129,8 +207,41 @@ class OptimizerReferenceTest {
             System.arraycopy(a.toFloatArray(), 0, got, 0, 4);
             System.arraycopy(b.toFloatArray(), 0, got, 4, 3);
             assertClose(expected[k], got, 1e-5, 1e-6, name + " after step " + (k + 1));
+            assertStateMatches(name, k + 1, opt.stateDict());
         }
         assertEquals(3, opt.stepCount());
+    }
+
+    /**
+     * Every buffer torch holds after {@code step} equals ours to within a few float roundings (fused multiply-adds
+     * and operation order differ; a coefficient formed from a float32 hyper-parameter, such as 1 - 0.999f, would be
+     * 1.3e-5 off), and we hold no buffer torch does not.
+     */
+    static void assertStateMatches(String name, int step, Map<String, Tensor> state) {
+        Set<String> expectedKeys = new TreeSet<>();
+        for (int i = 0; i < TORCH_STATE.length; i += 4) {
+            if (!TORCH_STATE[i].equals(name) || (int) TORCH_STATE[i + 1] != step) continue;
+            String buffer = (String) TORCH_STATE[i + 2];
+            float[] expected = (float[]) TORCH_STATE[i + 3];
+            String what = name + " step " + step + " " + buffer;
+            expectedKeys.add("0." + buffer);
+            float[] a = state.get("0." + buffer).toFloatArray();
+            float[] got = a;
+            if (expected.length > a.length) {
+                expectedKeys.add("1." + buffer);
+                float[] b = state.get("1." + buffer).toFloatArray();
+                got = Arrays.copyOf(a, a.length + b.length);
+                System.arraycopy(b, 0, got, a.length, b.length);
+            }
+            // relative to the buffer's scale too: an update such as 0.9 * 0.32 - 0.3 cancels, and the fused and
+            // unfused forms then differ by an ulp of the terms (~8 ulps of the largest element allowed)
+            double scale = 0;
+            for (float e : expected) scale = Math.max(scale, Math.abs(e));
+            assertClose(expected, got, 1e-6, 1e-6 * scale, what);
+        }
+        Set<String> ours = new TreeSet<>(state.keySet());
+        ours.removeIf(k -> k.endsWith("step"));
+        assertEquals(expectedKeys, ours, name + " step " + step + ": the buffers torch holds");
     }
 
     /** torch StepLR(step_size=2, gamma=0.5) on lr 0.1: get_last_lr() after each of 7 epochs. */
