@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * panagrad's command line: {@code train}, {@code memory} and {@code fuzz}. {@code ./panagrad.sh <command>} builds
+ * panagrad's command line: {@code train} and {@code memory}. {@code ./panagrad.sh <command>} builds
  * everything and runs this class.
  */
 @Command(name = "panagrad", mixinStandardHelpOptions = true, version = "panagrad 0.1.0",

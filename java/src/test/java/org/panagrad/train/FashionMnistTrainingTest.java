@@ -24,6 +24,11 @@ import org.panagrad.optim.Adam;
  * batch 64, 5 epochs, inputs scaled to [0, 1] then normalised with mean 0.5 and std 0.5) reaches at least 86.5% test
  * accuracy, on whichever backend this surefire execution selects. Skipped when the data set is not installed
  * ({@code apt-get install dataset-fashion-mnist}).
+ *
+ * <p>The threshold sits in the low tail of what this recipe reaches: after 5 epochs PyTorch 1.13 gets 86.1-87.6%
+ * depending on the seed ({@code src/test/python/fashion_mnist_reference.py}), and panagrad 86.4-87.4% on seeds 1-6.
+ * With the project's default seed 2020 (not picked for the result) native reaches 87.22% and the Java backend 86.58%,
+ * so a change in summation order (another GEMM, another BLAS kernel) can move it by a few tenths of a point.
  */
 class FashionMnistTrainingTest {
 
