@@ -38,7 +38,8 @@ public final class LossPlot {
     }
 
     /**
-     * Adds a curve; point i is drawn at x = i + 1 (epochs count from 1).
+     * Adds a curve; point i is drawn at x = i + 1 (epochs count from 1). Non-finite values (a diverged run) are
+     * left out of the drawing.
      *
      * @throws IllegalArgumentException when the name or values are null, the series is empty or the name was added before
      */
@@ -82,7 +83,7 @@ public final class LossPlot {
         if (logY) {
             for (var e : series.entrySet()) {
                 for (int i = 0; i < e.getValue().length; i++) {
-                    if (!(e.getValue()[i] > 0)) {
+                    if (e.getValue()[i] <= 0) {
                         throw new IllegalArgumentException("LossPlot: series '" + e.getKey() + "' has " + e.getValue()[i]
                                 + " at point " + i + "; a log-scale y axis needs positive values");
                     }
@@ -92,9 +93,14 @@ public final class LossPlot {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         chart.getStyler().setYAxisLogarithmic(logY);
         for (var e : series.entrySet()) {
-            double[] y = e.getValue();
+            double[] y = e.getValue().clone();
             double[] x = new double[y.length];
-            for (int i = 0; i < y.length; i++) x[i] = i + 1;
+            for (int i = 0; i < y.length; i++) {
+                x[i] = i + 1;
+                // A diverged run (inf or NaN loss) is drawn up to where it diverged: XChart rejects infinities
+                // but leaves NaN points out.
+                if (!Double.isFinite(y[i])) y[i] = Double.NaN;
+            }
             chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
         }
         Path abs = png.toAbsolutePath();

@@ -62,6 +62,18 @@ class LossPlotTest {
     }
 
     @Test
+    void aDivergedRunStillPlots() throws IOException {
+        // SGD blowing up mid-run gives NaN or infinite losses; the other curves must still be drawn.
+        Path out = dir.resolve("diverged.png");
+        new LossPlot("t", "x", "y").add("Adam", new double[] {0.5, 0.3, 0.2})
+                .add("SGD", new double[] {0.7, Double.POSITIVE_INFINITY, Double.NaN})
+                .add("RMSprop", new double[] {Double.NaN, Double.NEGATIVE_INFINITY, Double.NaN}).save(out);
+        assertEquals(800, ImageIO.read(out.toFile()).getWidth());
+        new LossPlot("t", "x", "y").logY(true).add("SGD", new double[] {0.7, Double.NaN}).save(out);
+        assertEquals(500, ImageIO.read(out.toFile()).getHeight());
+    }
+
+    @Test
     void rejectsWhatItCannotDraw() {
         var plot = new LossPlot("t", "x", "y");
         var empty = assertThrows(IllegalArgumentException.class, () -> plot.add("Adam", new double[0]));
