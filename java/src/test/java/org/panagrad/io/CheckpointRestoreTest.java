@@ -79,12 +79,22 @@ class CheckpointRestoreTest {
         expected.forEach((k, v) -> assertArrayEquals(v, actual.get(k), what + ": " + k));
     }
 
+    /** Guards the exact comparisons against passing vacuously: the steps moved every parameter and kept it finite. */
+    static void assertTrained(Map<String, float[]> before, Block m) {
+        m.namedParameters().forEach((k, p) -> {
+            assertTrue(p.allFinite(), k + " is finite");
+            assertFalse(java.util.Arrays.equals(before.get(k), p.toFloatArray()), k + " was updated");
+        });
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"adam", "sgd", "rmsprop"})
     void restoredTrainingContinuesBitIdentically(String kind) throws IOException {
         Block a = model(1, 8, 3);
         Optimizer optA = optimizer(kind, a);
+        Map<String, float[]> initial = values(a.namedParameters());
         for (int i = 0; i < 3; i++) step(a, optA, i);
+        assertTrained(initial, a);
         Path file = dir.resolve(kind + ".safetensors");
         Checkpoint.save(file, a, optA, Map.of("epoch", "3", "optimizer", kind));
 
@@ -98,10 +108,12 @@ class CheckpointRestoreTest {
         assertEquals(3, optB.stepCount());
 
         // The loaded tensors were closed by restore: the optimizer must hold copies, or these steps would fail.
+        Map<String, float[]> restored = values(b.namedParameters());
         for (int i = 3; i < 6; i++) {
             step(a, optA, i);
             step(b, optB, i);
         }
+        assertTrained(restored, b);
         assertSame(values(a.namedParameters()), values(b.namedParameters()), "parameters 3 steps later");
         assertSame(optimizerValues(optA), optimizerValues(optB), "optimizer state 3 steps later");
         assertEquals(6, optB.stepCount());
