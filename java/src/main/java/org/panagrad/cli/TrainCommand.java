@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.panagrad.Backend;
 import org.panagrad.Panagrad;
+import org.panagrad.data.FashionMnist;
 import org.panagrad.nn.Block;
 import org.panagrad.optim.Optimizer;
 import org.panagrad.train.EpochStats;
@@ -121,6 +122,14 @@ final class TrainCommand implements Callable<Integer> {
         if (batchSize != null && batchSize < 1) throw bad("--batch-size must be >= 1, got " + batchSize);
         if (lr != null && !(lr > 0 && Double.isFinite(lr))) throw bad("--lr must be positive and finite, got " + lr);
         if (threads != null && threads < 1) throw bad("--threads must be >= 1, got " + threads);
+        if (out != null && Files.exists(out) && !Files.isDirectory(out)) throw bad("--out " + out + " is a file, not a directory");
+        if (dataset == DatasetChoice.FASHION_MNIST) {
+            Path dir = dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR;
+            if (!FashionMnist.isAvailable(dir)) {
+                throw bad("--dataset fashion_mnist: the four Fashion-MNIST IDX files are not in " + dir
+                        + " (apt-get install dataset-fashion-mnist, or pass --data-dir)");
+            }
+        }
         // --compare-optimizers trains Adam, RMSprop and SGD with the tutorial's settings: say so instead of ignoring these.
         if (compare && lr != null) {
             throw bad("--lr cannot be combined with --compare-optimizers (each optimizer uses the tutorial's rate)");

@@ -132,6 +132,19 @@ class CliTest {
     }
 
     @Test
+    void missingDataAndAFileAsOutputAreRejectedUpFront() throws IOException {
+        Path out = dir.resolve("out");
+        Run r = run("train", "--dataset", "fashion_mnist", "--data-dir", dir.resolve("nowhere").toString(), "--out", out.toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("Fashion-MNIST IDX files are not in " + dir.resolve("nowhere")), r.err());
+        assertTrue(Files.notExists(out));
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        Run f = run("train", "--dataset", "blobs", "--out", file.toString());
+        assertEquals(2, f.exitCode());
+        assertTrue(f.err().contains("--out " + file + " is a file, not a directory"), f.err());
+    }
+
+    @Test
     void memoryCommandReachesSteadyState() {
         Run r = run("memory", "300", "--points", "3");
         assertEquals(0, r.exitCode(), "fresh native allocations after warm-up, or growth in use:\n" + r.err());
