@@ -9,13 +9,13 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "panagrad", mixinStandardHelpOptions = true, version = "panagrad 0.1.0",
         description = "Train neural networks in Java with panagrad.",
-        subcommands = {TrainCommand.class, MemoryCommand.class, FuzzCommand.class})
+        subcommands = {TrainCommand.class, MemoryCommand.class, FuzzCommand.class}, modelTransformer = CaseInsensitiveEnums.class)
 public final class Main implements Runnable {
 
     /** Entry point; exits with the command's status. */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(new CommandLine(new Main()).execute(args));
     }
 
     @Override

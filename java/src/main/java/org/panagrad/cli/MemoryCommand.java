@@ -16,7 +16,10 @@ import org.panagrad.nn.Block;
 import org.panagrad.optim.Adam;
 import org.panagrad.train.Fit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -24,7 +27,7 @@ import picocli.CommandLine.Parameters;
  * the native-memory curve (bytes in use, cached, fresh allocations) and the process RSS, to show that steady-state
  * training allocates nothing new.
  */
-@Command(name = "memory", mixinStandardHelpOptions = true,
+@Command(name = "memory", mixinStandardHelpOptions = true, modelTransformer = CaseInsensitiveEnums.class,
         description = "Trains the MLP for many steps and prints native memory and RSS along the way.")
 final class MemoryCommand implements Callable<Integer> {
     @Parameters(index = "0", defaultValue = "20000", description = "training steps (default ${DEFAULT-VALUE})")
@@ -36,8 +39,15 @@ final class MemoryCommand implements Callable<Integer> {
     @Option(names = "--points", defaultValue = "20", description = "rows printed along the way (default ${DEFAULT-VALUE})")
     int points;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
+        // Checked before any work; picocli prints the message and the usage (exit 2).
+        if (steps < 1) throw new ParameterException(spec.commandLine(), "memory: steps must be >= 1, got " + steps);
+        if (batchSize < 1) throw new ParameterException(spec.commandLine(), "memory: --batch-size must be >= 1, got " + batchSize);
+        if (points < 1) throw new ParameterException(spec.commandLine(), "memory: --points must be >= 1, got " + points);
         System.out.println(Panagrad.describe());
         Panagrad.manualSeed(7);
         Block model = Recipes.mlp();

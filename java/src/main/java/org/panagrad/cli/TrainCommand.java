@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.panagrad.Backend;
 import org.panagrad.Panagrad;
+import org.panagrad.data.FashionMnist;
 import org.panagrad.nn.Block;
 import org.panagrad.optim.Optimizer;
 import org.panagrad.train.EpochStats;
@@ -18,14 +19,17 @@ import org.panagrad.train.Fit;
 import org.panagrad.train.History;
 import org.panagrad.train.LossPlot;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code panagrad train}: the tutorials' two models, trained end to end. On Fashion-MNIST (when installed) the
  * 784-128-64-10 ReLU MLP with cross-entropy; otherwise the 64-256-1024-1 sigmoid classifier with binary cross-entropy
  * on generated blobs. Prints each epoch, writes a loss-curve PNG and a checkpoint.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, modelTransformer = CaseInsensitiveEnums.class,
         description = "Trains the tutorial MLP on Fashion-MNIST (when installed) or on generated blobs.")
 final class TrainCommand implements Callable<Integer> {
 
@@ -69,8 +73,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--progress", negatable = true, description = "draw a progress bar (default: when a console is attached)")
     Boolean progress;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
+        validate();
         if (backend != null) Panagrad.setBackend(backend);
         if (threads != null) Panagrad.setThreads(threads);
         Recipes.Task task = Recipes.task(dataset == DatasetChoice.AUTO ? null : dataset == DatasetChoice.BLOBS, dataDir, seed);
@@ -106,5 +114,32 @@ final class TrainCommand implements Callable<Integer> {
         curves.forEach(plot::add);
         System.out.println("loss curve: " + plot.save(dir.resolve("loss.png")));
         return 0;
+    }
+
+    /** Rejects bad numbers before anything is loaded or written; picocli prints the message and the usage (exit 2). */
+    private void validate() {
+        if (epochs != null && epochs < 1) throw bad("--epochs must be >= 1, got " + epochs);
+        if (batchSize != null && batchSize < 1) throw bad("--batch-size must be >= 1, got " + batchSize);
+        if (lr != null && !(lr > 0 && Double.isFinite(lr))) throw bad("--lr must be positive and finite, got " + lr);
+        if (threads != null && threads < 1) throw bad("--threads must be >= 1, got " + threads);
+        if (out != null && Files.exists(out) && !Files.isDirectory(out)) throw bad("--out " + out + " is a file, not a directory");
+        if (dataset == DatasetChoice.FASHION_MNIST) {
+            Path dir = dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR;
+            if (!FashionMnist.isAvailable(dir)) {
+                throw bad("--dataset fashion_mnist: the four Fashion-MNIST IDX files are not in " + dir
+                        + " (apt-get install dataset-fashion-mnist, or pass --data-dir)");
+            }
+        }
+        // --compare-optimizers trains Adam, RMSprop and SGD with the tutorial's settings: say so instead of ignoring these.
+        if (compare && lr != null) {
+            throw bad("--lr cannot be combined with --compare-optimizers (each optimizer uses the tutorial's rate)");
+        }
+        if (compare && spec.commandLine().getParseResult().hasMatchedOption("--optimizer")) {
+            throw bad("--optimizer cannot be combined with --compare-optimizers (it trains Adam, RMSprop and SGD)");
+        }
+    }
+
+    private ParameterException bad(String message) {
+        return new ParameterException(spec.commandLine(), "train: " + message);
     }
 }

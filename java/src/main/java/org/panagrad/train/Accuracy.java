@@ -30,9 +30,18 @@ public final class Accuracy {
         this.threshold = threshold;
     }
 
-    /** Adds one batch: {@code output} [N, C] or [N] / [N, 1], {@code labels} [N] or [N, 1] of whole numbers. */
+    /**
+     * Adds one batch: {@code output} [N, C] or [N] / [N, 1], {@code labels} [N] or [N, 1] of whole numbers.
+     *
+     * @throws IllegalArgumentException when output has more than two dimensions or labels hold other than N values
+     */
     public void update(Tensor output, Tensor labels) {
         int[] s = output.shape();
+        if (s.length > 2) {
+            // argmax over the last dim would give several predictions per sample; only the first n would be counted.
+            throw new IllegalArgumentException("Accuracy: output " + java.util.Arrays.toString(s)
+                    + " must be [N, C], [N, 1] or [N]");
+        }
         int n = s.length == 0 ? 1 : s[0];
         if (labels.numel() != n) {
             throw new IllegalArgumentException("Accuracy: output " + java.util.Arrays.toString(s) + " and labels "

@@ -10,6 +10,8 @@ import org.panagrad.MemoryScope;
 import org.panagrad.Tensor;
 import org.panagrad.data.Batch;
 import org.panagrad.data.DataLoader;
+import org.panagrad.loss.BCEWithLogitsLoss;
+import org.panagrad.loss.HingeLoss;
 import org.panagrad.loss.Loss;
 import org.panagrad.nn.Block;
 import org.panagrad.optim.Optimizer;
@@ -146,13 +148,16 @@ public final class Fit {
 
     /**
      * Mean loss and accuracy of {@code model} on {@code data}, in eval mode and without recording gradients; the
-     * model's train/eval mode is restored afterwards.
+     * model's train/eval mode is restored afterwards. Single-output models are scored like {@link Accuracy} does,
+     * with threshold 0.5 on probabilities, or 0 on raw scores when the loss takes scores
+     * ({@link BCEWithLogitsLoss}, {@link HingeLoss}).
      */
     public static Evaluation evaluate(Block model, Loss loss, DataLoader data) {
         boolean wasTraining = model.isTraining();
         model.eval();
         MeanLoss meanLoss = new MeanLoss();
-        Accuracy accuracy = new Accuracy();
+        // Losses on raw scores: the decision boundary is score 0 (sigmoid 0.5), not 0.5.
+        Accuracy accuracy = new Accuracy(loss instanceof BCEWithLogitsLoss || loss instanceof HingeLoss ? 0f : 0.5f);
         try (var noGrad = Autograd.noGrad()) {
             Iterator<Batch> batches = data.iterator();
             while (true) {

@@ -27,6 +27,8 @@ public final class LossPlot {
     private final String yLabel;
     private final Map<String, double[]> series = new LinkedHashMap<>();
     private boolean logY;
+    private int width = 800;
+    private int height = 500;
 
     /** A plot with the given title and axis labels. */
     public LossPlot(String title, String xLabel, String yLabel) {
@@ -35,8 +37,15 @@ public final class LossPlot {
         this.yLabel = yLabel;
     }
 
-    /** Adds a curve; point i is drawn at x = i + 1 (epochs count from 1). */
+    /**
+     * Adds a curve; point i is drawn at x = i + 1 (epochs count from 1). Non-finite values (a diverged run) are
+     * left out of the drawing.
+     *
+     * @throws IllegalArgumentException when the name or values are null, the series is empty or the name was added before
+     */
     public LossPlot add(String name, double[] values) {
+        if (name == null) throw new IllegalArgumentException("LossPlot: series name is null");
+        if (values == null) throw new IllegalArgumentException("LossPlot: series '" + name + "' is null");
         if (values.length == 0) throw new IllegalArgumentException("LossPlot: series '" + name + "' is empty");
         if (series.containsKey(name)) throw new IllegalArgumentException("LossPlot: series '" + name + "' added twice");
         series.put(name, values.clone());
@@ -49,15 +58,49 @@ public final class LossPlot {
         return this;
     }
 
-    /** Writes the PNG atomically (a temp file renamed into place); creates parent directories. */
+    /**
+     * Sets the image size in pixels (default 800 x 500).
+     *
+     * @throws IllegalArgumentException unless both are in [16, 10000]
+     */
+    public LossPlot size(int width, int height) {
+        if (width < 16 || height < 16 || width > 10_000 || height > 10_000) {
+            throw new IllegalArgumentException("LossPlot: size " + width + " x " + height + " must be in [16, 10000] pixels each way");
+        }
+        this.width = width;
+        this.height = height;
+        return this;
+    }
+
+    /**
+     * Writes the PNG atomically (a temp file renamed into place); creates parent directories.
+     *
+     * @throws IllegalStateException    when no series was added
+     * @throws IllegalArgumentException on a log scale, when a series holds a value {@code <= 0}
+     */
     public Path save(Path png) throws IOException {
         if (series.isEmpty()) throw new IllegalStateException("LossPlot: nothing to draw");
-        XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        if (logY) {
+            for (var e : series.entrySet()) {
+                for (int i = 0; i < e.getValue().length; i++) {
+                    if (e.getValue()[i] <= 0) {
+                        throw new IllegalArgumentException("LossPlot: series '" + e.getKey() + "' has " + e.getValue()[i]
+                                + " at point " + i + "; a log-scale y axis needs positive values");
+                    }
+                }
+            }
+        }
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         chart.getStyler().setYAxisLogarithmic(logY);
         for (var e : series.entrySet()) {
-            double[] y = e.getValue();
+            double[] y = e.getValue().clone();
             double[] x = new double[y.length];
-            for (int i = 0; i < y.length; i++) x[i] = i + 1;
+            for (int i = 0; i < y.length; i++) {
+                x[i] = i + 1;
+                // A diverged run (inf or NaN loss) is drawn up to where it diverged: XChart rejects infinities
+                // but leaves NaN points out.
+                if (!Double.isFinite(y[i])) y[i] = Double.NaN;
+            }
             chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
         }
         Path abs = png.toAbsolutePath();

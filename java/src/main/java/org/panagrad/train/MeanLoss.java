@@ -8,8 +8,13 @@ public final class MeanLoss {
     private double sum;
     private long count;
 
-    /** Adds a batch whose mean loss was {@code batchMeanLoss} over {@code batchSize} samples. */
+    /**
+     * Adds a batch whose mean loss was {@code batchMeanLoss} over {@code batchSize} samples.
+     *
+     * @throws IllegalArgumentException when {@code batchSize < 1}
+     */
     public void update(double batchMeanLoss, int batchSize) {
+        if (batchSize < 1) throw new IllegalArgumentException("MeanLoss: batch size must be >= 1, got " + batchSize);
         sum += batchMeanLoss * batchSize;
         count += batchSize;
     }
