@@ -450,6 +450,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Sets the gradient to zeros, keeping its memory for the next backward pass. */
     public void zeroGrad() {
+        checkAlive("zeroGrad"); // a released parameter in an optimizer's list is a bug to report, not to give a gradient
         if (grad == null) {
             grad = MemoryScope.outside(() -> zeros(shape));
         } else {

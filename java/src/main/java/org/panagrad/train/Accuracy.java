@@ -44,7 +44,12 @@ public final class Accuracy {
             float[] p = output.toFloatArray();
             for (int i = 0; i < n; i++) if ((p[i] > threshold) == (y[i] == 1f)) correct++;
         } else {
-            float[] pred = output.argmax(s.length - 1).toFloatArray();
+            float[] pred;
+            // Closed at once: update() is often called outside any MemoryScope, where the arg-max would otherwise
+            // wait for the garbage collector and each call would take a fresh native block.
+            try (Tensor argmax = output.argmax(s.length - 1)) {
+                pred = argmax.toFloatArray();
+            }
             for (int i = 0; i < n; i++) if (pred[i] == y[i]) correct++;
         }
         count += n;
