@@ -32,6 +32,8 @@ public final class Accuracy {
 
     /** Adds one batch: {@code output} [N, C] or [N] / [N, 1], {@code labels} [N] or [N, 1] of whole numbers. */
     public void update(Tensor output, Tensor labels) {
+        output.checkAlive("Accuracy.update");
+        labels.checkAlive("Accuracy.update");
         int[] s = output.shape();
         int n = s.length == 0 ? 1 : s[0];
         if (labels.numel() != n) {
