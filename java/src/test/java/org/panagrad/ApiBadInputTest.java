@@ -370,7 +370,10 @@ class ApiBadInputTest {
                 row("TensorDataset.of ragged rows", () -> TensorDataset.of(new float[][] {{1, 2}, {3}}, new float[] {0, 1}), IAE,
                         "of: row 1 has 1 values, row 0 has 2"),
                 row("TensorDataset.of features vs labels", () -> TensorDataset.of(new float[5], new int[] {2}, new float[] {0, 1}), IAE,
-                        "fromArray: .*"),
+                        "TensorDataset.of: 5 feature values do not fill 2 samples of shape \\[2\\] \\(need 4\\)"),
+                row("TensorDataset.of negative feature size", () -> TensorDataset.of(new float[0], new int[] {-2}, new float[] {0}), IAE,
+                        "TensorDataset.of: featureShape \\[-2\\] has a negative size"),
+                row("Accuracy NaN threshold", () -> new Accuracy(Float.NaN), IAE, "Accuracy: threshold must be finite, got NaN"),
                 row("TensorDataset closed features", () -> new TensorDataset(closed(2, 3), ones(2)), ISE,
                         "TensorDataset: tensor of shape \\[2, 3\\] " + RELEASED),
                 row("TensorDataset closed labels", () -> new TensorDataset(ones(2, 3), closed(2)), ISE,
@@ -530,6 +533,12 @@ class ApiBadInputTest {
                         "Checkpoint.loadInto: .* does not match the target; nothing was loaded: model.w: file has shape \\[4, 3\\], target has \\[3, 4\\]"),
                 row("Checkpoint.loadInto closed target", () -> Checkpoint.loadInto(validCheckpoint(), Map.of("w", closed(4, 3))), IAE,
                         "Checkpoint.loadInto: .*nothing was loaded: model.w was released in the target"),
+                row("Checkpoint.restore wrong model", () -> {
+                    Path p = DIR.resolve("model-" + System.nanoTime() + ".safetensors");
+                    p.toFile().deleteOnExit();
+                    Checkpoint.save(p, new Linear(4, 3), null, Map.of());
+                    Checkpoint.restore(p, new Linear(4, 2), null);
+                }, IAE, "Checkpoint.restore: .*weight: file has shape \\[3, 4\\], model has \\[2, 4\\].*"),
                 row("Checkpoint.save closed tensor", () -> Checkpoint.save(DIR.resolve("c2.safetensors"), Map.of("w", closed(2))), ISE,
                         "SafeTensors.write \\(tensor 'model.w'\\): tensor of shape \\[2\\] " + RELEASED));
     }

@@ -27,6 +27,7 @@ public final class Accuracy {
 
     /** Accuracy with the given threshold for single-output (binary) models. */
     public Accuracy(float threshold) {
+        if (!Float.isFinite(threshold)) throw new IllegalArgumentException("Accuracy: threshold must be finite, got " + threshold);
         this.threshold = threshold;
     }
 
