@@ -438,6 +438,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Gluon's attach_grad: requires grad, with a zero gradient ready. */
     public Tensor attachGrad() {
+        checkAlive("attachGrad");
         requiresGrad(true);
         zeroGrad();
         return this;
