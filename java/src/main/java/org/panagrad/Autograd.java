@@ -51,7 +51,8 @@ public final class Autograd {
         }
     }
 
-    private static final ThreadLocal<boolean[]> ENABLED = ThreadLocal.withInitial(() -> new boolean[] {true});
+    /** Per thread: [0] grad mode on, [1] running a backward pass (anomaly detection checks node gradients then). */
+    private static final ThreadLocal<boolean[]> ENABLED = ThreadLocal.withInitial(() -> new boolean[] {true, false});
     private static volatile boolean anomalyDetection = Boolean.getBoolean("panagrad.detectAnomaly");
 
     /** Disables recording on this thread until the returned scope is closed (PyTorch's {@code torch.no_grad()}). */
@@ -70,17 +71,67 @@ public final class Autograd {
     }
 
     /**
-     * Opt-in anomaly detection (PyTorch's {@code detect_anomaly}): every recorded op checks its output, and
+     * Opt-in anomaly detection (PyTorch's {@code detect_anomaly}): every op checks its forward output, and
      * backward checks each gradient it computes, for NaN or infinity, and throws {@link ArithmeticException}
-     * naming the op that produced it. Costs a pass over each tensor; off by default
-     * ({@code -Dpanagrad.detectAnomaly=true} turns it on at start-up).
+     * naming the op that produced it, the first bad element and, for gradients, the input index:
+     * <pre>{@code
+     * anomaly detected: LogBackward produced a non-finite value in its forward output: element 1 of shape [2] is NaN
+     * anomaly detected: SqrtBackward produced a non-finite value in its gradient for input 0: element 0 of shape [1] is Infinity
+     * }</pre>
+     *
+     * <p>The forward check covers every op that goes through {@link #record}, also when no input requires grad
+     * or grad mode is off: a NaN made while preparing data or targets (say {@code x.log()} of a raw feature)
+     * is reported at the op that made it, not several ops later where it reaches the loss's graph. Ops run
+     * <em>inside</em> a backward function are not checked one by one; the gradient the node returns is, so a
+     * non-finite gradient is blamed on the node whose backward made it, with the input it belongs to.
+     *
+     * <p>Process-wide, as in PyTorch. Costs one pass over each output and gradient while on; when off, a
+     * single field read per op and no allocation. Off by default; {@code -Dpanagrad.detectAnomaly=true} turns
+     * it on at start-up. Prefer the scoped form {@link #detectAnomaly()}.
      */
     public static void setAnomalyDetection(boolean enabled) {
         anomalyDetection = enabled;
     }
 
+    /** Whether anomaly detection is on (see {@link #setAnomalyDetection}). */
     public static boolean anomalyDetection() {
         return anomalyDetection;
+    }
+
+    /**
+     * Turns anomaly detection on until the returned scope is closed, then restores the previous setting
+     * (scopes nest): {@code try (var a = Autograd.detectAnomaly()) { loss.backward(); }}.
+     * See {@link #setAnomalyDetection} for what is checked.
+     */
+    public static AnomalyMode detectAnomaly() {
+        return new AnomalyMode(true);
+    }
+
+    /**
+     * Sets anomaly detection to {@code enabled} until the returned scope is closed (PyTorch's
+     * {@code set_detect_anomaly(mode)}): {@code detectAnomaly(false)} switches it off for a block inside a
+     * checked region.
+     */
+    public static AnomalyMode detectAnomaly(boolean enabled) {
+        return new AnomalyMode(enabled);
+    }
+
+    /** An anomaly-detection scope from {@link #detectAnomaly()}; close restores the previous setting. Idempotent. */
+    public static final class AnomalyMode implements AutoCloseable {
+        private final boolean previous;
+        private boolean closed;
+
+        private AnomalyMode(boolean enabled) {
+            previous = anomalyDetection;
+            anomalyDetection = enabled;
+        }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
+            anomalyDetection = previous;
+        }
     }
 
     /**
@@ -93,7 +144,8 @@ public final class Autograd {
      * @return output, now requiring grad with a {@code gradFn} when recorded
      */
     public static Tensor record(Tensor output, String name, Tensor[] inputs, BackwardFunction backward) {
-        if (anomalyDetection) checkFinite(output, name, "forward output");
+        // Inside a backward function the node's returned gradients are checked instead (see setAnomalyDetection).
+        if (anomalyDetection && !ENABLED.get()[1]) checkFinite(output, name, "forward output");
         if (!isGradEnabled()) return output;
         boolean needed = false;
         for (Tensor t : inputs) {
@@ -142,6 +194,9 @@ public final class Autograd {
                         + " does not match the output's shape " + Arrays.toString(root.shape()));
             }
         }
+        boolean[] mode = ENABLED.get();
+        boolean wasInBackward = mode[1];
+        mode[1] = true;
         try (var g = noGrad()) {
             if (root.gradFn == null) {
                 accumulateLeaf(root, gradient);
@@ -162,6 +217,8 @@ public final class Autograd {
                     node.freed = true;
                 }
             }
+        } finally {
+            mode[1] = wasInBackward;
         }
     }
 
@@ -256,9 +313,14 @@ public final class Autograd {
     }
 
     static void checkFinite(Tensor t, String op, String what) {
-        if (!t.allFinite()) {
-            throw new ArithmeticException("anomaly detected: " + op + " produced a non-finite value in its " + what
-                    + " (shape " + Arrays.toString(t.shape()) + ")");
+        t.checkAlive(op);
+        java.lang.foreign.MemorySegment data = t.segment();
+        for (long i = 0, n = t.numel(); i < n; i++) {
+            float v = data.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i);
+            if (!Float.isFinite(v)) {
+                throw new ArithmeticException("anomaly detected: " + op + " produced a non-finite value in its " + what
+                        + ": element " + i + " of shape " + Arrays.toString(t.shape()) + " is " + v);
+            }
         }
     }
 }

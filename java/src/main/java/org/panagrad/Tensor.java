@@ -438,6 +438,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Gluon's attach_grad: requires grad, with a zero gradient ready. */
     public Tensor attachGrad() {
+        checkAlive("attachGrad");
         requiresGrad(true);
         zeroGrad();
         return this;
@@ -450,6 +451,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Sets the gradient to zeros, keeping its memory for the next backward pass. */
     public void zeroGrad() {
+        checkAlive("zeroGrad"); // a released parameter in an optimizer's list is a bug to report, not to give a gradient
         if (grad == null) {
             grad = MemoryScope.outside(() -> zeros(shape));
         } else {

@@ -82,6 +82,7 @@ public final class Blobs {
 
         /** Explicit centers, one row per blob, all of the same length (which sets the number of features). */
         public Builder centers(float[][] given) {
+            if (given == null) throw new IllegalArgumentException("Blobs: centers is null");
             if (given.length == 0) throw new IllegalArgumentException("Blobs: centers must hold at least one row");
             for (int i = 0; i < given.length; i++) {
                 if (given[i].length == 0 || given[i].length != given[0].length) {

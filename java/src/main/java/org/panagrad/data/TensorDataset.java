@@ -62,6 +62,13 @@ public final class TensorDataset implements Dataset, AutoCloseable {
     /** Features given row-major as {@code [labels.length, featureShape...]}, one class label per sample. */
     public static TensorDataset of(float[] features, int[] featureShape, float[] labels) {
         int[] shape = Dataset.batchShape(labels.length, featureShape);
+        for (int d : featureShape) {
+            if (d < 0) throw new IllegalArgumentException("TensorDataset.of: featureShape " + Arrays.toString(featureShape) + " has a negative size");
+        }
+        if (Tensor.numel(shape) != features.length) {
+            throw new IllegalArgumentException("TensorDataset.of: " + features.length + " feature values do not fill " + labels.length
+                    + " samples of shape " + Arrays.toString(featureShape) + " (need " + Tensor.numel(shape) + ")");
+        }
         return MemoryScope.outside(() -> new TensorDataset(Tensor.fromArray(features, shape), Tensor.of(labels)));
     }
 

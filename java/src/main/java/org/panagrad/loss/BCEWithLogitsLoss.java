@@ -32,8 +32,15 @@ public class BCEWithLogitsLoss extends Loss {
      */
     public BCEWithLogitsLoss(Reduction reduction, Tensor posWeight) {
         super(reduction);
-        if (posWeight != null && !posWeight.allFinite()) {
-            throw new IllegalArgumentException("BCEWithLogitsLoss: posWeight must be finite, got " + posWeight);
+        if (posWeight != null) {
+            posWeight.checkAlive("BCEWithLogitsLoss");
+            var w = posWeight.segment();
+            for (long i = 0, n = posWeight.numel(); i < n; i++) {
+                float v = w.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i);
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("BCEWithLogitsLoss: posWeight must be finite, element " + i + " is " + v);
+                }
+            }
         }
         this.posWeight = posWeight;
     }
@@ -52,14 +59,18 @@ public class BCEWithLogitsLoss extends Loss {
     @Override
     protected Tensor unreduced(Tensor prediction, Tensor target) {
         checkSameShape(prediction, target);
+        if (posWeight != null) {
+            // Checked before the fused kernel runs, so a bad posWeight fails cleanly and names this loss.
+            posWeight.checkAlive(name());
+            int[] ps = prediction.shape(), ws = posWeight.shape();
+            int classes = ps.length == 0 ? 1 : ps[ps.length - 1];
+            if (ws.length > 1 || (ws.length == 1 && ws[0] != 1 && ws[0] != classes)) {
+                throw new IllegalArgumentException(name() + ": posWeight " + java.util.Arrays.toString(ws) + " must have one value or one per class ["
+                        + classes + "] to broadcast against the prediction " + java.util.Arrays.toString(ps));
+            }
+        }
         Tensor l = org.panagrad.ops.Loss.bceWithLogits(prediction, target);
         if (posWeight == null) return l;
-        int[] ps = prediction.shape(), ws = posWeight.shape();
-        int classes = ps.length == 0 ? 1 : ps[ps.length - 1];
-        if (ws.length > 1 || (ws.length == 1 && ws[0] != 1 && ws[0] != classes)) {
-            throw new IllegalArgumentException(name() + ": posWeight " + java.util.Arrays.toString(ws) + " must have one value or one per class ["
-                    + classes + "] to broadcast against the prediction " + java.util.Arrays.toString(ps));
-        }
         // The fused loss is (1 - z) x + softplus(-x); pos_weight adds (pw - 1) z softplus(-x), with
         // softplus(-x) = log(1 + exp(-|x|)) + max(-x, 0) written so that exp never overflows.
         Tensor softplusNeg = prediction.abs().neg().exp().add(1f).log().add(prediction.neg().relu());

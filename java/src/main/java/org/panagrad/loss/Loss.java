@@ -1,7 +1,6 @@
 package org.panagrad.loss;
 
 import java.util.Arrays;
-import java.util.Objects;
 import org.panagrad.Tensor;
 
 /**
@@ -38,7 +37,8 @@ public abstract class Loss {
 
     /** A loss with the given reduction. */
     protected Loss(Reduction reduction) {
-        this.reduction = Objects.requireNonNull(reduction, "reduction");
+        if (reduction == null) throw new IllegalArgumentException(name() + ": reduction is null; use Reduction.MEAN, SUM or NONE");
+        this.reduction = reduction;
     }
 
     /** This loss's reduction. */

@@ -19,6 +19,9 @@ public class Sequential extends Block {
 
     /** A sequence of the given blocks, in order. */
     public Sequential(Block... blocks) {
+        if (blocks == null) {
+            throw new IllegalArgumentException("Sequential: blocks is null; pass the blocks, or none for an empty Sequential");
+        }
         for (Block b : blocks) add(b);
     }
 

@@ -27,6 +27,7 @@ public final class Accuracy {
 
     /** Accuracy with the given threshold for single-output (binary) models. */
     public Accuracy(float threshold) {
+        if (!Float.isFinite(threshold)) throw new IllegalArgumentException("Accuracy: threshold must be finite, got " + threshold);
         this.threshold = threshold;
     }
 
@@ -36,6 +37,8 @@ public final class Accuracy {
      * @throws IllegalArgumentException when output has more than two dimensions or labels hold other than N values
      */
     public void update(Tensor output, Tensor labels) {
+        output.checkAlive("Accuracy.update");
+        labels.checkAlive("Accuracy.update");
         int[] s = output.shape();
         if (s.length > 2) {
             // argmax over the last dim would give several predictions per sample; only the first n would be counted.
@@ -53,7 +56,12 @@ public final class Accuracy {
             float[] p = output.toFloatArray();
             for (int i = 0; i < n; i++) if ((p[i] > threshold) == (y[i] == 1f)) correct++;
         } else {
-            float[] pred = output.argmax(s.length - 1).toFloatArray();
+            float[] pred;
+            // Closed at once: update() is often called outside any MemoryScope, where the arg-max would otherwise
+            // wait for the garbage collector and each call would take a fresh native block.
+            try (Tensor argmax = output.argmax(s.length - 1)) {
+                pred = argmax.toFloatArray();
+            }
             for (int i = 0; i < n; i++) if (pred[i] == y[i]) correct++;
         }
         count += n;

@@ -307,7 +307,9 @@ class LossTest {
 
     @Test
     void nullReductionIsRejected() {
-        assertThrows(NullPointerException.class, () -> new MSELoss(null));
+        // Bad input is an IllegalArgumentException naming the class (DESIGN.md), not a bare NullPointerException.
+        var e = assertThrows(IllegalArgumentException.class, () -> new MSELoss(null));
+        assertEquals("MSELoss: reduction is null; use Reduction.MEAN, SUM or NONE", e.getMessage());
     }
 
     @Test
