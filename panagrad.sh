@@ -76,7 +76,8 @@ JVM_FLAGS=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector
 run_java() { # main class, args...
   local cp
   cp="$(ls java/target/panagrad-*.jar | grep -v -e sources -e javadoc | head -n1):$(cat java/target/classpath.txt)"
-  java "${JVM_FLAGS[@]}" -Xmx8g -Dslf4j.internal.verbosity=WARN -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" "$@" 2> >(grep -v 'WARNING: Using incubator modules' >&2)
+  # shellcheck disable=SC2086 # PANAGRAD_JAVA_OPTS holds several options
+  java "${JVM_FLAGS[@]}" -Xmx8g ${PANAGRAD_JAVA_OPTS:-} -Dslf4j.internal.verbosity=WARN -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" "$@" 2> >(grep -v 'WARNING: Using incubator modules' >&2)
 }
 
 # ---- commands ---------------------------------------------------------------------------------
@@ -127,7 +128,8 @@ cmd_memory() {
   setup
   build_native
   build_java
-  run_java org.panagrad.cli.Main memory "$@"
+  # A fixed, pre-touched heap: otherwise RSS climbs as G1 first touches heap pages, which hides what native memory does.
+  PANAGRAD_JAVA_OPTS="${PANAGRAD_JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch}" run_java org.panagrad.cli.Main memory "$@"
 }
 
 usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }

@@ -57,8 +57,8 @@ final class MemoryCommand implements Callable<Integer> {
         Fit fit = Fit.of(model, loss, optimizer);
         long rssStart = rssKiB();
         System.out.printf("RSS at start: %d KiB%n", rssStart);
-        System.out.printf("%8s %12s %12s %10s %10s %12s %10s%n", "step", "in use KiB", "cached KiB", "fresh", "reused",
-                "RSS KiB", "loss");
+        System.out.printf("%8s %12s %12s %10s %10s %12s %14s %10s%n", "step", "in use KiB", "cached KiB", "fresh", "reused",
+                "RSS KiB", "heap comm. KiB", "loss");
         MemoryStats warm = null;
         int every = Math.max(1, steps / points);
         Iterator<Batch> batches = loader.iterator();
@@ -71,13 +71,16 @@ final class MemoryCommand implements Callable<Integer> {
             if (step == Math.min(100, steps)) warm = Memory.stats();
             if (step % every == 0 || step == 1) {
                 MemoryStats s = Memory.stats();
-                System.out.printf("%8d %12d %12d %10d %10d %12d %10.4f%n", step, s.bytesInUse() / 1024,
-                        s.bytesCached() / 1024, s.freshAllocations(), s.reusedAllocations(), rssKiB(), last);
+                System.out.printf("%8d %12d %12d %10d %10d %12d %14d %10.4f%n", step, s.bytesInUse() / 1024,
+                        s.bytesCached() / 1024, s.freshAllocations(), s.reusedAllocations(), rssKiB(),
+                        Runtime.getRuntime().totalMemory() / 1024, last);
             }
         }
         MemoryStats end = Memory.stats();
         long rssEnd = rssKiB();
-        System.out.printf("RSS at end: %d KiB (%+d KiB)%n", rssEnd, rssEnd - rssStart);
+        // RSS also counts Java heap pages as G1 first touches them: ./panagrad.sh memory pre-touches a fixed heap.
+        System.out.printf("RSS at end: %d KiB (%+d KiB), Java heap committed %d KiB%n", rssEnd, rssEnd - rssStart,
+                Runtime.getRuntime().totalMemory() / 1024);
         long freshAfterWarmup = warm == null ? 0 : end.freshAllocations() - warm.freshAllocations();
         long inUseGrowth = warm == null ? 0 : end.bytesInUse() - warm.bytesInUse();
         System.out.printf("after warm-up (step 100): %d fresh native allocations, native bytes in use changed by %+d%n",

@@ -125,7 +125,7 @@ final class Recipes {
 
     /** Generated data shaped like MNIST (784 features, 10 classes), for commands that must not need a download. */
     static DataLoader syntheticMnistLike(int batchSize) {
-        TensorDataset data = Blobs.builder().samples(4096).features(784).centers(10).clusterStd(30).seed(11).make().dataset();
+        TensorDataset data = Blobs.builder().samples(4096).features(784).centers(10).centerBox(-1, 1).clusterStd(20).seed(11).make().dataset();
         return DataLoader.builder(data).batchSize(batchSize).shuffle(true).seed(3).dropLast(true).build();
     }
 
