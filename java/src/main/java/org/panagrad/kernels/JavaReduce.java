@@ -125,7 +125,18 @@ final class JavaReduce {
                 int w = (int) Math.min(BLOCK, inner - i0);
                 long base = o * n * inner + i0;
                 java.util.Arrays.fill(acc, 0, w, 0.0);
-                for (long k = 0; k < n; k++) {
+                long k = 0;
+                // Four rows per pass over the accumulators: a quarter of their loads and stores.
+                for (; k + 4 <= n; k += 4) {
+                    long r0 = base + k * inner, r1 = r0 + inner, r2 = r1 + inner, r3 = r2 + inner;
+                    int j = 0;
+                    for (; j + LD <= w; j += LD) {
+                        DoubleVector.fromArray(D, acc, j).add(wide(x, r0 + j)).add(wide(x, r1 + j)).add(wide(x, r2 + j))
+                                .add(wide(x, r3 + j)).intoArray(acc, j);
+                    }
+                    for (; j < w; j++) acc[j] += (double) get(x, r0 + j) + get(x, r1 + j) + get(x, r2 + j) + get(x, r3 + j);
+                }
+                for (; k < n; k++) {
                     long row = base + k * inner;
                     int j = 0;
                     for (; j + LD <= w; j += LD) {

@@ -32,10 +32,7 @@ final class JavaSoftmax {
             for (long o = 0; o < outer; o++) {
                 long off = o * n;
                 float m = JavaReduce.max(x, off, n);
-                long i = 0;
-                for (long e = bound(n); i < e; i += L) store(JavaMath.exp(load(x, off + i).sub(m)), y, off + i);
-                for (; i < n; i++) set(y, off + i, JavaMath.exp(get(x, off + i) - m));
-                scale(y, off, n, (float) (1.0 / JavaReduce.sum(y, off, n)));
+                scale(y, off, n, (float) (1.0 / expStore(x, y, off, n, m)));
             }
             return;
         }
@@ -88,6 +85,26 @@ final class JavaSoftmax {
             }
             g.store(y, r0, w, n);
         }
+    }
+
+    /** y = exp(x - m) over a row, returning sum(y) (summed as a TwoSum float pair, as exact as double). */
+    private static double expStore(MemorySegment x, MemorySegment y, long off, long n, float m) {
+        FloatVector hi = FloatVector.zero(JavaMath.F), lo = hi;
+        long i = 0;
+        for (long e = bound(n); i < e; i += L) {
+            FloatVector v = JavaMath.exp(load(x, off + i).sub(m));
+            store(v, y, off + i);
+            FloatVector t = hi.add(v), z = t.sub(hi);
+            lo = lo.add(hi.sub(t.sub(z)).add(v.sub(z)));
+            hi = t;
+        }
+        double s = JavaReduce.pairTotal(hi, lo);
+        for (; i < n; i++) {
+            float v = JavaMath.exp(get(x, off + i) - m);
+            set(y, off + i, v);
+            s += v;
+        }
+        return s;
     }
 
     private static void scale(MemorySegment y, long off, long n, float f) {
