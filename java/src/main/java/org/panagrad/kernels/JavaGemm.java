@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Matrix product and transposition of {@link JavaKernels} (twin of {@code native/src/gemm.c}, which calls
@@ -86,6 +87,12 @@ final class JavaGemm {
             return;
         }
         int mi = Math.toIntExact(m), ni = Math.toIntExact(n), ki = Math.toIntExact(k);
+        if (!ta && tb && n < NR) {
+            // A narrow x * W^T (a classifier's last layer): padding W's rows to a panel of NR would waste
+            // most of the work, while each C[i, j] is a dot product of two contiguous rows.
+            rowDots(mi, ni, ki, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
         int t = threads;
         ExecutorService p;
         synchronized (lock) {
@@ -141,6 +148,49 @@ final class JavaGemm {
             long bOff = tb ? (long) s * ldb : s;
             serial(ta, tb, m, len, k, alpha, a, 0, lda, b, bOff, ldb, beta, c, s, ldc, buf);
         }
+    }
+
+    /** C[i, j] = alpha * dot(A[i, :], B[j, :]) + beta * C[i, j] (C not read when beta == 0), for op(B) = B^T. */
+    private static void rowDots(int m, int n, int k, float alpha, MemorySegment a, long lda, MemorySegment b, long ldb,
+                                float beta, MemorySegment c, long ldc) {
+        int e = k - k % L;
+        for (int i = 0; i < m; i++) {
+            long ai = (long) i * lda;
+            int j = 0;
+            // Four rows of B at a time: independent accumulators share each load of A's row.
+            for (; j + 4 <= n; j += 4) {
+                long b0 = (long) j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+                FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+                for (int p = 0; p < e; p += L) {
+                    FloatVector av = FloatVector.fromMemorySegment(F, a, (ai + p) << 2, BO);
+                    s0 = av.fma(FloatVector.fromMemorySegment(F, b, (b0 + p) << 2, BO), s0);
+                    s1 = av.fma(FloatVector.fromMemorySegment(F, b, (b1 + p) << 2, BO), s1);
+                    s2 = av.fma(FloatVector.fromMemorySegment(F, b, (b2 + p) << 2, BO), s2);
+                    s3 = av.fma(FloatVector.fromMemorySegment(F, b, (b3 + p) << 2, BO), s3);
+                }
+                dotStore(s0.reduceLanes(VectorOperators.ADD), e, k, a, ai, b, b0, alpha, beta, c, (long) i * ldc + j);
+                dotStore(s1.reduceLanes(VectorOperators.ADD), e, k, a, ai, b, b1, alpha, beta, c, (long) i * ldc + j + 1);
+                dotStore(s2.reduceLanes(VectorOperators.ADD), e, k, a, ai, b, b2, alpha, beta, c, (long) i * ldc + j + 2);
+                dotStore(s3.reduceLanes(VectorOperators.ADD), e, k, a, ai, b, b3, alpha, beta, c, (long) i * ldc + j + 3);
+            }
+            for (; j < n; j++) {
+                long bj = (long) j * ldb;
+                FloatVector acc = FloatVector.zero(F);
+                for (int p = 0; p < e; p += L) {
+                    acc = FloatVector.fromMemorySegment(F, a, (ai + p) << 2, BO)
+                            .fma(FloatVector.fromMemorySegment(F, b, (bj + p) << 2, BO), acc);
+                }
+                dotStore(acc.reduceLanes(VectorOperators.ADD), e, k, a, ai, b, bj, alpha, beta, c, (long) i * ldc + j);
+            }
+        }
+    }
+
+    /** Adds the scalar tail p in [e, k) to a dot product and stores alpha * dot + beta * C at element at. */
+    private static void dotStore(float sum, int e, int k, MemorySegment a, long ai, MemorySegment b, long bj, float alpha,
+                                 float beta, MemorySegment c, long at) {
+        for (int p = e; p < k; p++) sum = Math.fma(a.get(FL, (ai + p) << 2), b.get(FL, (bj + p) << 2), sum);
+        float v = alpha * sum;
+        c.set(FL, at << 2, beta == 0.0f ? v : Math.fma(beta, c.get(FL, at << 2), v));
     }
 
     /** C = beta * C, not reading C when beta == 0 (NaNs in C must not survive, as in BLAS). */
