@@ -385,24 +385,34 @@ final class JavaGemm {
 
     // ---- transpose --------------------------------------------------------------------------------
 
-    /** Tiles of 32 x 32 keep both the strided reads and the writes in L1. */
-    private static final int TILE = 32;
-
+    /**
+     * L x L tiles: L rows of the tile are read as vectors into a small array, transposed there, and written
+     * as L vectors of the output; the edges that do not fill a tile go element by element.
+     */
     static void transpose(long rows, long cols, MemorySegment x, MemorySegment out) {
         if (rows <= 0 || cols <= 0) return;
         if (rows == 1 || cols == 1) {
             MemorySegment.copy(x, 0, out, 0, (rows * cols) << 2);
             return;
         }
-        for (long r0 = 0; r0 < rows; r0 += TILE) {
-            long r1 = Math.min(r0 + TILE, rows);
-            for (long c0 = 0; c0 < cols; c0 += TILE) {
-                long c1 = Math.min(c0 + TILE, cols);
-                for (long cc = c0; cc < c1; cc++) {
-                    long o = cc * rows;
-                    for (long r = r0; r < r1; r++) out.set(FL, (o + r) << 2, x.get(FL, (r * cols + cc) << 2));
+        JavaRowGroups g = JavaRowGroups.get();
+        float[] tin = g.block, tout = g.out;
+        long rb = rows - rows % L, cb = cols - cols % L;
+        for (long r0 = 0; r0 < rb; r0 += L) {
+            for (long c0 = 0; c0 < cb; c0 += L) {
+                for (int i = 0; i < L; i++) {
+                    FloatVector.fromMemorySegment(F, x, ((r0 + i) * cols + c0) << 2, BO).intoArray(tin, i * L);
+                }
+                for (int i = 0; i < L; i++)
+                    for (int j = 0; j < L; j++) tout[j * L + i] = tin[i * L + j];
+                for (int j = 0; j < L; j++) {
+                    FloatVector.fromArray(F, tout, j * L).intoMemorySegment(out, ((c0 + j) * rows + r0) << 2, BO);
                 }
             }
+            for (long r = r0; r < r0 + L; r++)
+                for (long cc = cb; cc < cols; cc++) out.set(FL, (cc * rows + r) << 2, x.get(FL, (r * cols + cc) << 2));
         }
+        for (long r = rb; r < rows; r++)
+            for (long cc = 0; cc < cols; cc++) out.set(FL, (cc * rows + r) << 2, x.get(FL, (r * cols + cc) << 2));
     }
 }

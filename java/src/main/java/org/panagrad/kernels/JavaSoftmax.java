@@ -36,20 +36,7 @@ final class JavaSoftmax {
             }
             return;
         }
-        for (long o = 0; o < outer; o++) {
-            for (long j = 0; j < inner; j++) {
-                long base = o * n * inner + j;
-                float m = colMax(x, base, n, inner);
-                double s = 0.0;
-                for (long k = 0; k < n; k++) {
-                    float v = JavaMath.exp(get(x, base + k * inner) - m);
-                    set(y, base + k * inner, v);
-                    s += v;
-                }
-                float inv = (float) (1.0 / s);
-                for (long k = 0; k < n; k++) set(y, base + k * inner, get(y, base + k * inner) * inv);
-            }
-        }
+        columns(outer, n, inner, x, y, false);
     }
 
     /** Softmax or log-softmax of rows shorter than {@link JavaRowGroups#SHORT}, L rows across the lanes. */
@@ -113,10 +100,79 @@ final class JavaSoftmax {
         for (; i < n; i++) set(y, off + i, get(y, off + i) * f);
     }
 
-    private static float colMax(MemorySegment x, long base, long n, long stride) {
-        float m = get(x, base);
-        for (long k = 1; k < n; k++) m = Math.max(m, get(x, base + k * stride));
-        return m;
+    /** Columns reduced at a time when the axis is not the last one: per-column state in small arrays. */
+    private static final int CB = 256;
+
+    private static final class Cols {
+        final float[] mx = new float[CB], hi = new float[CB], lo = new float[CB];
+    }
+
+    private static final ThreadLocal<Cols> COLS = ThreadLocal.withInitial(Cols::new);
+
+    /** Softmax or log-softmax along a strided axis (inner > 1), vectorised across CB neighbouring columns. */
+    private static void columns(long outer, long n, long inner, MemorySegment x, MemorySegment y, boolean log) {
+        Cols c = COLS.get();
+        for (long o = 0; o < outer; o++)
+            for (long j0 = 0; j0 < inner; j0 += CB) {
+                columnBlock(n, inner, x, y, o * n * inner + j0, (int) Math.min(CB, inner - j0), log, c);
+            }
+    }
+
+    /**
+     * Columns base .. base+w of x viewed as [n, inner]: their max, sum(exp(x - max)) as TwoSum float pairs,
+     * then y. A column is read whole before it is written, so y may be x.
+     */
+    private static void columnBlock(long n, long inner, MemorySegment x, MemorySegment y, long base, int w, boolean log,
+                                    Cols c) {
+        float[] mx = c.mx, hi = c.hi, lo = c.lo;
+        int wv = w - w % L;
+        MemorySegment.copy(x, JavaMath.FL, base << 2, mx, 0, w);
+        for (long k = 1; k < n; k++) {
+            long row = base + k * inner;
+            int j = 0;
+            for (; j < wv; j += L) FloatVector.fromArray(JavaMath.F, mx, j).max(load(x, row + j)).intoArray(mx, j);
+            for (; j < w; j++) mx[j] = Math.max(mx[j], get(x, row + j));
+        }
+        java.util.Arrays.fill(hi, 0, w, 0.0f);
+        java.util.Arrays.fill(lo, 0, w, 0.0f);
+        for (long k = 0; k < n; k++) {
+            long row = base + k * inner;
+            int j = 0;
+            for (; j < wv; j += L) {
+                FloatVector e = JavaMath.exp(load(x, row + j).sub(FloatVector.fromArray(JavaMath.F, mx, j)));
+                if (!log) store(e, y, row + j);
+                FloatVector h = FloatVector.fromArray(JavaMath.F, hi, j);
+                FloatVector t = h.add(e), z = t.sub(h);
+                FloatVector.fromArray(JavaMath.F, lo, j).add(h.sub(t.sub(z)).add(e.sub(z))).intoArray(lo, j);
+                t.intoArray(hi, j);
+            }
+            for (; j < w; j++) {
+                float e = JavaMath.exp(get(x, row + j) - mx[j]);
+                if (!log) set(y, row + j, e);
+                float h = hi[j], t = h + e, z = t - h;
+                lo[j] += (h - (t - z)) + (e - z);
+                hi[j] = t;
+            }
+        }
+        // hi becomes 1 / sum (softmax) or log(sum) (log-softmax), from the pair in double.
+        for (int j = 0; j < w; j++) {
+            double sum = (double) hi[j] + lo[j];
+            hi[j] = log ? (float) Math.log(sum) : (float) (1.0 / sum);
+        }
+        for (long k = 0; k < n; k++) {
+            long row = base + k * inner;
+            int j = 0;
+            if (log) {
+                for (; j < wv; j += L) {
+                    store(load(x, row + j).sub(FloatVector.fromArray(JavaMath.F, mx, j)).sub(FloatVector.fromArray(JavaMath.F, hi, j)),
+                            y, row + j);
+                }
+                for (; j < w; j++) set(y, row + j, (get(x, row + j) - mx[j]) - hi[j]);
+            } else {
+                for (; j < wv; j += L) store(load(y, row + j).mul(FloatVector.fromArray(JavaMath.F, hi, j)), y, row + j);
+                for (; j < w; j++) set(y, row + j, get(y, row + j) * hi[j]);
+            }
+        }
     }
 
     // ---- log-softmax: y = (x - max) - log(sum exp(x - max)) -------------------------------------
@@ -139,16 +195,7 @@ final class JavaSoftmax {
             }
             return;
         }
-        for (long o = 0; o < outer; o++) {
-            for (long j = 0; j < inner; j++) {
-                long base = o * n * inner + j;
-                float m = colMax(x, base, n, inner);
-                double s = 0.0;
-                for (long k = 0; k < n; k++) s += JavaMath.exp(get(x, base + k * inner) - m);
-                float ls = (float) Math.log(s);
-                for (long k = 0; k < n; k++) set(y, base + k * inner, (get(x, base + k * inner) - m) - ls);
-            }
-        }
+        columns(outer, n, inner, x, y, true);
     }
 
     // ---- softmax backward: gx = y * (gy - sum(gy * y)) ------------------------------------------
