@@ -42,7 +42,7 @@ final class JavaLoss {
         for (long r = 0; r < rows; r++) {
             long off = r * cols;
             float target = get(logits, off + label(labels, r));
-            float m = JavaReduce.max(logits, off, cols);
+            float m = JavaReduce.softMax(logits, off, cols);
             finish(r, m, JavaReduce.sumExp(logits, off, cols, m), target, loss, lse);
         }
     }
@@ -62,7 +62,10 @@ final class JavaLoss {
             int w = (int) Math.min(L, rows - r0);
             g.load(logits, r0, w, n);
             FloatVector mx = FloatVector.fromArray(F, t, 0);
-            for (int k = 1; k < n; k++) mx = mx.max(FloatVector.fromArray(F, t, k * L));
+            for (int k = 1; k < n; k++) {
+                FloatVector v = FloatVector.fromArray(F, t, k * L);
+                mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
+            }
             // sum(exp(x - max)) per lane as hi + lo (TwoSum): as exact as double, see JavaReduce.sumExp.
             FloatVector hi = FloatVector.zero(F), lo = hi;
             for (int k = 0; k < n; k++) {

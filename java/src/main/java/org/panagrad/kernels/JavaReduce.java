@@ -76,6 +76,30 @@ final class JavaReduce {
     }
 
     /**
+     * Max for softmax and cross-entropy, which subtract it before exp: compare and blend, as C's pg_max (NaN
+     * is not picked up, but a NaN in the row makes the row's results NaN anyway), cheaper than Java's max.
+     */
+    static float softMax(MemorySegment x, long off, long n) {
+        long i = 0;
+        float m;
+        if (n >= L) {
+            FloatVector acc = load(x, off);
+            for (long e = bound(n); i < e; i += L) {
+                FloatVector v = load(x, off + i);
+                acc = acc.blend(v, v.compare(VectorOperators.GT, acc));
+            }
+            m = acc.reduceLanes(VectorOperators.MAX);
+        } else {
+            m = get(x, off);
+        }
+        for (; i < n; i++) {
+            float v = get(x, off + i);
+            m = v > m ? v : m;
+        }
+        return m;
+    }
+
+    /**
      * sum(exp(x[off+i] - m)) for i < n: the exps at full vector width, summed per lane as an unevaluated
      * float pair hi + lo (TwoSum keeps each addition's rounding error in lo), so the result is as accurate as
      * a double sum and s - 1 keeps the tiny terms next to the max's 1. The vector exp is only ever used at

@@ -8,6 +8,7 @@ import static org.panagrad.kernels.JavaMath.store;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Softmax and log-softmax over the middle axis of x viewed as [outer, n, inner], and their backward passes
@@ -31,7 +32,7 @@ final class JavaSoftmax {
         if (inner == 1) {
             for (long o = 0; o < outer; o++) {
                 long off = o * n;
-                float m = JavaReduce.max(x, off, n);
+                float m = JavaReduce.softMax(x, off, n);
                 scale(y, off, n, (float) (1.0 / expStore(x, y, off, n, m)));
             }
             return;
@@ -47,7 +48,10 @@ final class JavaSoftmax {
             int w = (int) Math.min(L, rows - r0);
             g.load(x, r0, w, n);
             FloatVector mx = FloatVector.fromArray(JavaMath.F, t, 0);
-            for (int k = 1; k < n; k++) mx = mx.max(FloatVector.fromArray(JavaMath.F, t, k * L));
+            for (int k = 1; k < n; k++) {
+                FloatVector v = FloatVector.fromArray(JavaMath.F, t, k * L);
+                mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
+            }
             // sum(exp(x - max)) per lane as hi + lo (TwoSum): as exact as double, see JavaReduce.sumExp.
             FloatVector hi = FloatVector.zero(JavaMath.F), lo = hi;
             for (int k = 0; k < n; k++) {
@@ -130,8 +134,14 @@ final class JavaSoftmax {
         for (long k = 1; k < n; k++) {
             long row = base + k * inner;
             int j = 0;
-            for (; j < wv; j += L) FloatVector.fromArray(JavaMath.F, mx, j).max(load(x, row + j)).intoArray(mx, j);
-            for (; j < w; j++) mx[j] = Math.max(mx[j], get(x, row + j));
+            for (; j < wv; j += L) {
+                FloatVector m = FloatVector.fromArray(JavaMath.F, mx, j), v = load(x, row + j);
+                m.blend(v, v.compare(VectorOperators.GT, m)).intoArray(mx, j);
+            }
+            for (; j < w; j++) {
+                float v = get(x, row + j);
+                mx[j] = v > mx[j] ? v : mx[j];
+            }
         }
         java.util.Arrays.fill(hi, 0, w, 0.0f);
         java.util.Arrays.fill(lo, 0, w, 0.0f);
@@ -187,7 +197,7 @@ final class JavaSoftmax {
         if (inner == 1) {
             for (long o = 0; o < outer; o++) {
                 long off = o * n;
-                float m = JavaReduce.max(x, off, n);
+                float m = JavaReduce.softMax(x, off, n);
                 float ls = (float) Math.log(JavaReduce.sumExp(x, off, n, m));
                 long i = 0;
                 for (long e = bound(n); i < e; i += L) store(load(x, off + i).sub(m).sub(ls), y, off + i);
