@@ -57,7 +57,7 @@ final class JavaLoss {
     private static void crossEntropyShort(long rows, int n, MemorySegment logits, MemorySegment labels,
                                           MemorySegment loss, MemorySegment lse) {
         JavaRowGroups g = JavaRowGroups.get();
-        float[] t = g.cols, sums = g.lane, comps = g.lane2, tg = g.out;
+        float[] t = g.cols, sums = g.lane, comps = g.lane2, mxs = g.lane3, tg = g.out;
         for (long r0 = 0; r0 < rows; r0 += L) {
             int w = (int) Math.min(L, rows - r0);
             g.load(logits, r0, w, n);
@@ -76,19 +76,32 @@ final class JavaLoss {
             }
             // The targets first: with n == 1 the outputs may alias the labels.
             for (int j = 0; j < L; j++) tg[j] = j < w ? g.block[j * n + (int) label(labels, r0 + j)] : 0.0f;
-            // s - 1 = (hi - 1) + lo, hi - 1 exact for hi in [1, 2] where it matters.
-            FloatVector logS = JavaMath.log1p(hi.sub(1.0f).add(lo));
-            FloatVector lseV = mx.add(logS), lossV = mx.sub(FloatVector.fromArray(F, tg, 0)).add(logS);
-            if (w == L) {
-                JavaMath.store(lseV, lse, r0);
-                JavaMath.store(lossV, loss, r0);
-            } else {
-                lseV.intoArray(sums, 0);
-                lossV.intoArray(comps, 0);
-                for (int j = 0; j < w; j++) {
-                    set(lse, r0 + j, sums[j]);
-                    set(loss, r0 + j, comps[j]);
-                }
+            hi.intoArray(sums, 0);
+            lo.intoArray(comps, 0);
+            mx.intoArray(mxs, 0);
+            crossEntropyFinish(r0, w, sums, comps, mxs, tg, loss, lse);
+        }
+    }
+
+    /**
+     * lse = max + log(s), loss = (max - target) + log(s) for a group, from s = hi + lo. Its own method taking
+     * arrays: with the exp loop in the same compilation, the vector log would not fit C2's budget and box.
+     */
+    private static void crossEntropyFinish(long r0, int w, float[] hiA, float[] loA, float[] mxA, float[] tg,
+                                           MemorySegment loss, MemorySegment lse) {
+        FloatVector mx = FloatVector.fromArray(F, mxA, 0);
+        // s - 1 = (hi - 1) + lo, hi - 1 exact for hi in [1, 2] where it matters.
+        FloatVector logS = JavaMath.log1p(FloatVector.fromArray(F, hiA, 0).sub(1.0f).add(FloatVector.fromArray(F, loA, 0)));
+        FloatVector lseV = mx.add(logS), lossV = mx.sub(FloatVector.fromArray(F, tg, 0)).add(logS);
+        if (w == L) {
+            JavaMath.store(lseV, lse, r0);
+            JavaMath.store(lossV, loss, r0);
+        } else {
+            lseV.intoArray(hiA, 0);
+            lossV.intoArray(loA, 0);
+            for (int j = 0; j < w; j++) {
+                set(lse, r0 + j, hiA[j]);
+                set(loss, r0 + j, loA[j]);
             }
         }
     }

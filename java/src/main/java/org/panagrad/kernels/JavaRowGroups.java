@@ -25,6 +25,7 @@ final class JavaRowGroups {
     final float[] out = new float[SHORT * L];
     final float[] lane = new float[L];
     final float[] lane2 = new float[L];
+    final float[] lane3 = new float[L];
     final int[] labels = new int[L];
     private final int[] map = new int[L];
     private int mapN = -1;
