@@ -142,13 +142,10 @@ final class JavaLoss {
                 lab[j] = j < w ? (int) label(labels, r0 + j) : 0;
             }
             FloatVector gv = FloatVector.fromArray(F, gl, 0), lv = FloatVector.fromArray(F, ls, 0);
-            for (int k = 0; k < n; k++) {
-                JavaMath.exp(FloatVector.fromArray(F, t, k * L).sub(lv)).mul(gv).intoArray(o, k * L);
-            }
-            for (int j = 0; j < w; j++) {
-                int at = lab[j] * L + j;
-                o[at] = gl[j] * (JavaMath.exp(t[at] - ls[j]) - 1.0f);
-            }
+            // exp first, the label's minus one on the same exp, then the scale: g * (exp - 1) as written.
+            for (int k = 0; k < n; k++) JavaMath.exp(FloatVector.fromArray(F, t, k * L).sub(lv)).intoArray(o, k * L);
+            for (int j = 0; j < w; j++) o[lab[j] * L + j] -= 1.0f;
+            for (int k = 0; k < n; k++) FloatVector.fromArray(F, o, k * L).mul(gv).intoArray(o, k * L);
             g.store(glogits, r0, w, n);
         }
     }
