@@ -39,11 +39,12 @@ final class JavaLoss {
             crossEntropyShort(rows, (int) cols, logits, labels, loss, lse);
             return;
         }
+        float[] scratch = JavaRowGroups.get().out;
         for (long r = 0; r < rows; r++) {
             long off = r * cols;
             float target = get(logits, off + label(labels, r));
             float m = JavaReduce.softMax(logits, off, cols);
-            finish(r, m, JavaReduce.sumExp(logits, off, cols, m), target, loss, lse);
+            finish(r, m, JavaReduce.sumExp(logits, off, cols, m, scratch), target, loss, lse);
         }
     }
 

@@ -105,7 +105,7 @@ final class JavaReduce {
      * a double sum and s - 1 keeps the tiny terms next to the max's 1. The vector exp is only ever used at
      * the one species F, so its compiled code is never shared between vector shapes.
      */
-    static double sumExp(MemorySegment x, long off, long n, float m) {
+    static double sumExp(MemorySegment x, long off, long n, float m, float[] scratch) {
         FloatVector hi = FloatVector.zero(F), lo = hi;
         long i = 0;
         for (long e = bound(n); i < e; i += L) {
@@ -114,13 +114,15 @@ final class JavaReduce {
             lo = lo.add(hi.sub(t.sub(z)).add(v.sub(z)));
             hi = t;
         }
-        return pairTotal(hi, lo) + sumExpTail(x, off + i, n - i, m);
+        return pairTotal(hi, lo, scratch) + sumExpTail(x, off + i, n - i, m);
     }
 
-    /** sum(hi) + sum(lo) over the lanes, in double. */
-    static double pairTotal(FloatVector hi, FloatVector lo) {
+    /** sum(hi) + sum(lo) over the lanes, in double, through scratch (2 * L floats; lane(j) would be slow). */
+    static double pairTotal(FloatVector hi, FloatVector lo, float[] scratch) {
+        hi.intoArray(scratch, 0);
+        lo.intoArray(scratch, L);
         double t = 0.0;
-        for (int j = 0; j < L; j++) t += (double) hi.lane(j) + lo.lane(j);
+        for (int j = 0; j < 2 * L; j++) t += scratch[j];
         return t;
     }
 

@@ -30,10 +30,11 @@ final class JavaSoftmax {
             return;
         }
         if (inner == 1) {
+            float[] scratch = JavaRowGroups.get().out;
             for (long o = 0; o < outer; o++) {
                 long off = o * n;
                 float m = JavaReduce.softMax(x, off, n);
-                scale(y, off, n, (float) (1.0 / expStore(x, y, off, n, m)));
+                scale(y, off, n, (float) (1.0 / expStore(x, y, off, n, m, scratch)));
             }
             return;
         }
@@ -79,7 +80,7 @@ final class JavaSoftmax {
     }
 
     /** y = exp(x - m) over a row, returning sum(y) (summed as a TwoSum float pair, as exact as double). */
-    private static double expStore(MemorySegment x, MemorySegment y, long off, long n, float m) {
+    private static double expStore(MemorySegment x, MemorySegment y, long off, long n, float m, float[] scratch) {
         FloatVector hi = FloatVector.zero(JavaMath.F), lo = hi;
         long i = 0;
         for (long e = bound(n); i < e; i += L) {
@@ -89,7 +90,7 @@ final class JavaSoftmax {
             lo = lo.add(hi.sub(t.sub(z)).add(v.sub(z)));
             hi = t;
         }
-        double s = JavaReduce.pairTotal(hi, lo);
+        double s = JavaReduce.pairTotal(hi, lo, scratch);
         for (; i < n; i++) {
             float v = JavaMath.exp(get(x, off + i) - m);
             set(y, off + i, v);
@@ -195,10 +196,11 @@ final class JavaSoftmax {
             return;
         }
         if (inner == 1) {
+            float[] scratch = JavaRowGroups.get().out;
             for (long o = 0; o < outer; o++) {
                 long off = o * n;
                 float m = JavaReduce.softMax(x, off, n);
-                float ls = (float) Math.log(JavaReduce.sumExp(x, off, n, m));
+                float ls = (float) Math.log(JavaReduce.sumExp(x, off, n, m, scratch));
                 long i = 0;
                 for (long e = bound(n); i < e; i += L) store(load(x, off + i).sub(m).sub(ls), y, off + i);
                 for (; i < n; i++) set(y, off + i, (get(x, off + i) - m) - ls);
