@@ -8,6 +8,7 @@ import static org.panagrad.kernels.JavaMath.store;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -82,21 +83,17 @@ final class JavaSoftmax {
     /** y = exp(x - m) over a row, returning sum(y) (summed as a TwoSum float pair, as exact as double). */
     private static double expStore(MemorySegment x, MemorySegment y, long off, long n, float m, float[] scratch) {
         FloatVector hi = FloatVector.zero(JavaMath.F), lo = hi;
-        long i = 0;
-        for (long e = bound(n); i < e; i += L) {
-            FloatVector v = JavaMath.exp(load(x, off + i).sub(m));
-            store(v, y, off + i);
+        // One masked loop, the tail included: a second (scalar) exp for the tail costs more than the masks.
+        for (long i = 0; i < n; i += L) {
+            VectorMask<Float> in = JavaMath.F.indexInRange(i, n);
+            FloatVector v = JavaMath.exp(FloatVector.fromMemorySegment(JavaMath.F, x, (off + i) << 2, JavaMath.BO, in).sub(m));
+            v = FloatVector.zero(JavaMath.F).blend(v, in);
+            v.intoMemorySegment(y, (off + i) << 2, JavaMath.BO, in);
             FloatVector t = hi.add(v), z = t.sub(hi);
             lo = lo.add(hi.sub(t.sub(z)).add(v.sub(z)));
             hi = t;
         }
-        double s = JavaReduce.pairTotal(hi, lo, scratch);
-        for (; i < n; i++) {
-            float v = JavaMath.exp(get(x, off + i) - m);
-            set(y, off + i, v);
-            s += v;
-        }
-        return s;
+        return JavaReduce.pairTotal(hi, lo, scratch);
     }
 
     private static void scale(MemorySegment y, long off, long n, float f) {
