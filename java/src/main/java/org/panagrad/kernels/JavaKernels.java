@@ -49,7 +49,8 @@ public final class JavaKernels implements Kernels {
     }
 
     @Override
-    public void gemm(boolean transA, boolean transB, long m, long n, long k, float alpha, MemorySegment a, long lda, MemorySegment b, long ldb, float beta, MemorySegment c, long ldc) {
+    public void gemm(boolean transA, boolean transB, long m, long n, long k, float alpha, MemorySegment a, long lda,
+                     MemorySegment b, long ldb, float beta, MemorySegment c, long ldc) {
         gemm.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
@@ -89,22 +90,30 @@ public final class JavaKernels implements Kernels {
     }
 
     @Override
-    public void elementwiseAddBcast(long d0, long d1, long d2, long d3, MemorySegment a, long as0, long as1, long as2, long as3, MemorySegment b, long bs0, long bs1, long bs2, long bs3, MemorySegment out) {
+    public void elementwiseAddBcast(long d0, long d1, long d2, long d3, MemorySegment a, long as0, long as1, long as2,
+                                    long as3, MemorySegment b, long bs0, long bs1, long bs2, long bs3,
+                                    MemorySegment out) {
         JavaElementwise.bcast(JavaElementwise.ADD, d0, d1, d2, d3, a, as0, as1, as2, as3, b, bs0, bs1, bs2, bs3, out);
     }
 
     @Override
-    public void elementwiseSubBcast(long d0, long d1, long d2, long d3, MemorySegment a, long as0, long as1, long as2, long as3, MemorySegment b, long bs0, long bs1, long bs2, long bs3, MemorySegment out) {
+    public void elementwiseSubBcast(long d0, long d1, long d2, long d3, MemorySegment a, long as0, long as1, long as2,
+                                    long as3, MemorySegment b, long bs0, long bs1, long bs2, long bs3,
+                                    MemorySegment out) {
         JavaElementwise.bcast(JavaElementwise.SUB, d0, d1, d2, d3, a, as0, as1, as2, as3, b, bs0, bs1, bs2, bs3, out);
     }
 
     @Override
-    public void elementwiseMulBcast(long d0, long d1, long d2, long d3, MemorySegment a, long as0, long as1, long as2, long as3, MemorySegment b, long bs0, long bs1, long bs2, long bs3, MemorySegment out) {
+    public void elementwiseMulBcast(long d0, long d1, long d2, long d3, MemorySegment a, long as0, long as1, long as2,
+                                    long as3, MemorySegment b, long bs0, long bs1, long bs2, long bs3,
+                                    MemorySegment out) {
         JavaElementwise.bcast(JavaElementwise.MUL, d0, d1, d2, d3, a, as0, as1, as2, as3, b, bs0, bs1, bs2, bs3, out);
     }
 
     @Override
-    public void elementwiseDivBcast(long d0, long d1, long d2, long d3, MemorySegment a, long as0, long as1, long as2, long as3, MemorySegment b, long bs0, long bs1, long bs2, long bs3, MemorySegment out) {
+    public void elementwiseDivBcast(long d0, long d1, long d2, long d3, MemorySegment a, long as0, long as1, long as2,
+                                    long as3, MemorySegment b, long bs0, long bs1, long bs2, long bs3,
+                                    MemorySegment out) {
         JavaElementwise.bcast(JavaElementwise.DIV, d0, d1, d2, d3, a, as0, as1, as2, as3, b, bs0, bs1, bs2, bs3, out);
     }
 
@@ -214,7 +223,8 @@ public final class JavaKernels implements Kernels {
     }
 
     @Override
-    public void reduceMaxAxis(long outer, long n, long inner, MemorySegment x, MemorySegment max, MemorySegment argmax) {
+    public void reduceMaxAxis(long outer, long n, long inner, MemorySegment x, MemorySegment max,
+                              MemorySegment argmax) {
         JavaReduce.maxAxis(outer, n, inner, x, max, argmax);
     }
 
@@ -234,17 +244,20 @@ public final class JavaKernels implements Kernels {
     }
 
     @Override
-    public void softmaxLogBackward(long outer, long n, long inner, MemorySegment y, MemorySegment gy, MemorySegment gx) {
+    public void softmaxLogBackward(long outer, long n, long inner, MemorySegment y, MemorySegment gy,
+                                   MemorySegment gx) {
         JavaSoftmax.logSoftmaxBackward(outer, n, inner, y, gy, gx);
     }
 
     @Override
-    public void lossCrossEntropy(long rows, long cols, MemorySegment logits, MemorySegment labels, MemorySegment loss, MemorySegment lse) {
+    public void lossCrossEntropy(long rows, long cols, MemorySegment logits, MemorySegment labels, MemorySegment loss,
+                                 MemorySegment lse) {
         JavaLoss.crossEntropy(rows, cols, logits, labels, loss, lse);
     }
 
     @Override
-    public void lossCrossEntropyBackward(long rows, long cols, MemorySegment logits, MemorySegment labels, MemorySegment lse, MemorySegment gloss, MemorySegment glogits) {
+    public void lossCrossEntropyBackward(long rows, long cols, MemorySegment logits, MemorySegment labels,
+                                         MemorySegment lse, MemorySegment gloss, MemorySegment glogits) {
         JavaLoss.crossEntropyBackward(rows, cols, logits, labels, lse, gloss, glogits);
     }
 
@@ -274,7 +287,8 @@ public final class JavaKernels implements Kernels {
     }
 
     @Override
-    public void lossBceWithLogitsBackward(long n, MemorySegment x, MemorySegment z, MemorySegment gloss, MemorySegment gx) {
+    public void lossBceWithLogitsBackward(long n, MemorySegment x, MemorySegment z, MemorySegment gloss,
+                                          MemorySegment gx) {
         JavaLoss.bceWithLogitsBackward(n, x, z, gloss, gx);
     }
 
@@ -284,17 +298,22 @@ public final class JavaKernels implements Kernels {
     }
 
     @Override
-    public void optimSgd(long n, MemorySegment p, MemorySegment g, MemorySegment buf, float lr, float momentum, float dampening, float weightDecay, boolean nesterov, boolean first) {
+    public void optimSgd(long n, MemorySegment p, MemorySegment g, MemorySegment buf, float lr, float momentum,
+                         float dampening, float weightDecay, boolean nesterov, boolean first) {
         JavaOptim.sgd(n, p, g, buf, lr, momentum, dampening, weightDecay, nesterov, first);
     }
 
     @Override
-    public void optimAdam(long n, MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, MemorySegment vmax, float lr, float beta1, float beta2, float eps, float weightDecay, long step, boolean amsgrad, boolean decoupled) {
+    public void optimAdam(long n, MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v,
+                          MemorySegment vmax, float lr, float beta1, float beta2, float eps, float weightDecay,
+                          long step, boolean amsgrad, boolean decoupled) {
         JavaOptim.adam(n, p, g, m, v, vmax, lr, beta1, beta2, eps, weightDecay, step, amsgrad, decoupled);
     }
 
     @Override
-    public void optimRmsprop(long n, MemorySegment p, MemorySegment g, MemorySegment squareAvg, MemorySegment gradAvg, MemorySegment buf, float lr, float alpha, float eps, float weightDecay, float momentum, boolean centered) {
+    public void optimRmsprop(long n, MemorySegment p, MemorySegment g, MemorySegment squareAvg, MemorySegment gradAvg,
+                             MemorySegment buf, float lr, float alpha, float eps, float weightDecay, float momentum,
+                             boolean centered) {
         JavaOptim.rmsprop(n, p, g, squareAvg, gradAvg, buf, lr, alpha, eps, weightDecay, momentum, centered);
     }
 }

@@ -91,7 +91,7 @@ final class JavaMath {
         x = x.blend(89.0f, x.compare(VectorOperators.GT, 89.0f));
         x = x.blend(-104.0f, x.compare(VectorOperators.LT, -104.0f));
         FloatVector t = x.fma(LOG2E, SHIFTER);
-        IntVector n = ((IntVector) t.viewAsIntegralLanes()).sub(SHIFTER_BITS);
+        IntVector n = t.viewAsIntegralLanes().sub(SHIFTER_BITS);
         FloatVector nk = t.neg().add(SHIFTER);
         FloatVector r = nk.fma(nk.broadcast(LN2_HI), x);
         r = nk.fma(nk.broadcast(LN2_LO), r);
@@ -103,8 +103,8 @@ final class JavaMath {
         p = p.fma(r.mul(r), r).add(1.0f);
         IntVector n1 = n.add(n.lanewise(VectorOperators.LSHR, 31)).lanewise(VectorOperators.ASHR, 1);
         IntVector n2 = n.sub(n1);
-        FloatVector s1 = (FloatVector) n1.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
-        FloatVector s2 = (FloatVector) n2.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
         return p.mul(s1).mul(s2);
     }
 
@@ -168,12 +168,12 @@ final class JavaMath {
     /** Vector {@link #log(float)}. */
     static FloatVector log(FloatVector x) {
         VectorMask<Float> sub = x.lt(V_TINY);
-        IntVector bits = (IntVector) x.blend(x.mul(V_2P23), sub).viewAsIntegralLanes();
+        IntVector bits = x.blend(x.mul(V_2P23), sub).viewAsIntegralLanes();
         // The exponent field as a float without a conversion: bits of 2^23 | k are the float 2^23 + k.
-        FloatVector ef = ((FloatVector) bits.lanewise(VectorOperators.LSHR, 23).or(0x4B000000).viewAsFloatingLanes())
+        FloatVector ef = bits.lanewise(VectorOperators.LSHR, 23).or(0x4B000000).viewAsFloatingLanes()
                 .sub(V_BIAS);
         ef = ef.blend(ef.sub(V_23), sub);
-        FloatVector m = (FloatVector) bits.and(0x007fffff).or(0x3f000000).viewAsFloatingLanes();
+        FloatVector m = bits.and(0x007fffff).or(0x3f000000).viewAsFloatingLanes();
         VectorMask<Float> small = m.lt(V_SQRTH);
         ef = ef.blend(ef.sub(V_ONE), small);
         m = m.blend(m.add(m), small).sub(V_ONE);
