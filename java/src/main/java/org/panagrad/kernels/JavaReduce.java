@@ -176,12 +176,45 @@ final class JavaReduce {
         }
     }
 
+    /** Max and argmax of short rows, L rows across the lanes (the whole group is read before it is written). */
+    private static void maxShortRows(long rows, int n, MemorySegment x, MemorySegment max, MemorySegment argmax) {
+        JavaRowGroups g = JavaRowGroups.get();
+        float[] t = g.cols, mv = g.lane, av = g.lane2;
+        for (long r0 = 0; r0 < rows; r0 += L) {
+            int w = (int) Math.min(L, rows - r0);
+            g.load(x, r0, w, n);
+            FloatVector best = FloatVector.fromArray(F, t, 0), arg = FloatVector.zero(F);
+            for (int k = 1; k < n; k++) {
+                FloatVector v = FloatVector.fromArray(F, t, k * L);
+                var take = v.compare(VectorOperators.GT, best)
+                        .or(v.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN)));
+                best = best.blend(v, take);
+                arg = arg.blend((float) k, take);
+            }
+            if (w == L) {
+                JavaMath.store(best, max, r0);
+                JavaMath.store(arg, argmax, r0);
+            } else {
+                best.intoArray(mv, 0);
+                arg.intoArray(av, 0);
+                for (int j = 0; j < w; j++) {
+                    set(max, r0 + j, mv[j]);
+                    set(argmax, r0 + j, av[j]);
+                }
+            }
+        }
+    }
+
     /**
      * Max and first argmax along the middle axis. NaN counts as the maximum (as torch.max): once the running
      * value is NaN it stays; ties keep the first index since only a strictly greater value replaces it.
      */
     static void maxAxis(long outer, long n, long inner, MemorySegment x, MemorySegment max, MemorySegment argmax) {
         if (outer <= 0 || n <= 0 || inner <= 0) return;
+        if (inner == 1 && n < JavaRowGroups.SHORT) {
+            maxShortRows(outer, (int) n, x, max, argmax);
+            return;
+        }
         if (inner == 1) {
             for (long o = 0; o < outer; o++) {
                 long off = o * n;
