@@ -211,6 +211,10 @@ final class JavaSoftmax {
 
     static void softmaxBackward(long outer, long n, long inner, MemorySegment y, MemorySegment gy, MemorySegment gx) {
         if (outer <= 0 || n <= 0 || inner <= 0) return;
+        if (inner == 1 && n < JavaRowGroups.SHORT) {
+            backwardShortRows(outer, (int) n, y, gy, gx, false);
+            return;
+        }
         if (inner == 1) {
             for (long o = 0; o < outer; o++) {
                 long off = o * n;
@@ -237,11 +241,40 @@ final class JavaSoftmax {
         }
     }
 
+    /**
+     * Backward of softmax (gx = y * (gy - sum(gy * y))) or log-softmax (gx = gy - exp(y) * sum(gy)) for rows
+     * shorter than {@link JavaRowGroups#SHORT}, L rows across the lanes; the row sums are short float sums.
+     */
+    private static void backwardShortRows(long rows, int n, MemorySegment y, MemorySegment gy, MemorySegment gx,
+                                          boolean log) {
+        JavaRowGroups g = JavaRowGroups.get();
+        float[] ty = g.cols, tg = g.cols2, o = g.out;
+        for (long r0 = 0; r0 < rows; r0 += L) {
+            int w = (int) Math.min(L, rows - r0);
+            g.load(y, r0, w, n, ty);
+            g.load(gy, r0, w, n, tg);
+            FloatVector s = FloatVector.zero(JavaMath.F);
+            for (int k = 0; k < n; k++) {
+                FloatVector gk = FloatVector.fromArray(JavaMath.F, tg, k * L);
+                s = log ? s.add(gk) : gk.fma(FloatVector.fromArray(JavaMath.F, ty, k * L), s);
+            }
+            for (int k = 0; k < n; k++) {
+                FloatVector yk = FloatVector.fromArray(JavaMath.F, ty, k * L), gk = FloatVector.fromArray(JavaMath.F, tg, k * L);
+                (log ? JavaMath.exp(yk).neg().fma(s, gk) : yk.mul(gk.sub(s))).intoArray(o, k * L);
+            }
+            g.store(gx, r0, w, n);
+        }
+    }
+
     // ---- log-softmax backward: gx = gy - exp(y) * sum(gy) ---------------------------------------
 
     static void logSoftmaxBackward(long outer, long n, long inner, MemorySegment y, MemorySegment gy,
                                    MemorySegment gx) {
         if (outer <= 0 || n <= 0 || inner <= 0) return;
+        if (inner == 1 && n < JavaRowGroups.SHORT) {
+            backwardShortRows(outer, (int) n, y, gy, gx, true);
+            return;
+        }
         if (inner == 1) {
             for (long o = 0; o < outer; o++) {
                 long off = o * n;
