@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Matrix product and transposition of {@link JavaKernels} (twin of {@code native/src/gemm.c}, which calls
@@ -86,6 +87,12 @@ final class JavaGemm {
             return;
         }
         int mi = Math.toIntExact(m), ni = Math.toIntExact(n), ki = Math.toIntExact(k);
+        if (!ta && tb && n < NR) {
+            // A narrow x * W^T (a classifier's last layer): padding W's rows to a panel of NR would waste
+            // most of the work, while each C[i, j] is a dot product of two contiguous rows.
+            rowDots(mi, ni, ki, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
         int t = threads;
         ExecutorService p;
         synchronized (lock) {
@@ -141,6 +148,49 @@ final class JavaGemm {
             long bOff = tb ? (long) s * ldb : s;
             serial(ta, tb, m, len, k, alpha, a, 0, lda, b, bOff, ldb, beta, c, s, ldc, buf);
         }
+    }
+
+    /** C[i, j] = alpha * dot(A[i, :], B[j, :]) + beta * C[i, j] (C not read when beta == 0), for op(B) = B^T. */
+    private static void rowDots(int m, int n, int k, float alpha, MemorySegment a, long lda, MemorySegment b, long ldb,
+                                float beta, MemorySegment c, long ldc) {
+        int e = k - k % L;
+        for (int i = 0; i < m; i++) {
+            long ai = (long) i * lda;
+            int j = 0;
+            // Four rows of B at a time: independent accumulators share each load of A's row.
+            for (; j + 4 <= n; j += 4) {
+                long b0 = (long) j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+                FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+                for (int p = 0; p < e; p += L) {
+                    FloatVector av = FloatVector.fromMemorySegment(F, a, (ai + p) << 2, BO);
+                    s0 = av.fma(FloatVector.fromMemorySegment(F, b, (b0 + p) << 2, BO), s0);
+                    s1 = av.fma(FloatVector.fromMemorySegment(F, b, (b1 + p) << 2, BO), s1);
+                    s2 = av.fma(FloatVector.fromMemorySegment(F, b, (b2 + p) << 2, BO), s2);
+                    s3 = av.fma(FloatVector.fromMemorySegment(F, b, (b3 + p) << 2, BO), s3);
+                }
+                dotStore(s0.reduceLanes(VectorOperators.ADD), e, k, a, ai, b, b0, alpha, beta, c, (long) i * ldc + j);
+                dotStore(s1.reduceLanes(VectorOperators.ADD), e, k, a, ai, b, b1, alpha, beta, c, (long) i * ldc + j + 1);
+                dotStore(s2.reduceLanes(VectorOperators.ADD), e, k, a, ai, b, b2, alpha, beta, c, (long) i * ldc + j + 2);
+                dotStore(s3.reduceLanes(VectorOperators.ADD), e, k, a, ai, b, b3, alpha, beta, c, (long) i * ldc + j + 3);
+            }
+            for (; j < n; j++) {
+                long bj = (long) j * ldb;
+                FloatVector acc = FloatVector.zero(F);
+                for (int p = 0; p < e; p += L) {
+                    acc = FloatVector.fromMemorySegment(F, a, (ai + p) << 2, BO)
+                            .fma(FloatVector.fromMemorySegment(F, b, (bj + p) << 2, BO), acc);
+                }
+                dotStore(acc.reduceLanes(VectorOperators.ADD), e, k, a, ai, b, bj, alpha, beta, c, (long) i * ldc + j);
+            }
+        }
+    }
+
+    /** Adds the scalar tail p in [e, k) to a dot product and stores alpha * dot + beta * C at element at. */
+    private static void dotStore(float sum, int e, int k, MemorySegment a, long ai, MemorySegment b, long bj, float alpha,
+                                 float beta, MemorySegment c, long at) {
+        for (int p = e; p < k; p++) sum = Math.fma(a.get(FL, (ai + p) << 2), b.get(FL, (bj + p) << 2), sum);
+        float v = alpha * sum;
+        c.set(FL, at << 2, beta == 0.0f ? v : Math.fma(beta, c.get(FL, at << 2), v));
     }
 
     /** C = beta * C, not reading C when beta == 0 (NaNs in C must not survive, as in BLAS). */
@@ -335,24 +385,34 @@ final class JavaGemm {
 
     // ---- transpose --------------------------------------------------------------------------------
 
-    /** Tiles of 32 x 32 keep both the strided reads and the writes in L1. */
-    private static final int TILE = 32;
-
+    /**
+     * L x L tiles: L rows of the tile are read as vectors into a small array, transposed there, and written
+     * as L vectors of the output; the edges that do not fill a tile go element by element.
+     */
     static void transpose(long rows, long cols, MemorySegment x, MemorySegment out) {
         if (rows <= 0 || cols <= 0) return;
         if (rows == 1 || cols == 1) {
             MemorySegment.copy(x, 0, out, 0, (rows * cols) << 2);
             return;
         }
-        for (long r0 = 0; r0 < rows; r0 += TILE) {
-            long r1 = Math.min(r0 + TILE, rows);
-            for (long c0 = 0; c0 < cols; c0 += TILE) {
-                long c1 = Math.min(c0 + TILE, cols);
-                for (long cc = c0; cc < c1; cc++) {
-                    long o = cc * rows;
-                    for (long r = r0; r < r1; r++) out.set(FL, (o + r) << 2, x.get(FL, (r * cols + cc) << 2));
+        JavaRowGroups g = JavaRowGroups.get();
+        float[] tin = g.block, tout = g.out;
+        long rb = rows - rows % L, cb = cols - cols % L;
+        for (long r0 = 0; r0 < rb; r0 += L) {
+            for (long c0 = 0; c0 < cb; c0 += L) {
+                for (int i = 0; i < L; i++) {
+                    FloatVector.fromMemorySegment(F, x, ((r0 + i) * cols + c0) << 2, BO).intoArray(tin, i * L);
+                }
+                for (int i = 0; i < L; i++)
+                    for (int j = 0; j < L; j++) tout[j * L + i] = tin[i * L + j];
+                for (int j = 0; j < L; j++) {
+                    FloatVector.fromArray(F, tout, j * L).intoMemorySegment(out, ((c0 + j) * rows + r0) << 2, BO);
                 }
             }
+            for (long r = r0; r < r0 + L; r++)
+                for (long cc = cb; cc < cols; cc++) out.set(FL, (cc * rows + r) << 2, x.get(FL, (r * cols + cc) << 2));
         }
+        for (long r = rb; r < rows; r++)
+            for (long cc = 0; cc < cols; cc++) out.set(FL, (cc * rows + r) << 2, x.get(FL, (r * cols + cc) << 2));
     }
 }

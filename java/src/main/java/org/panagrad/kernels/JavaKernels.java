@@ -49,7 +49,8 @@ public final class JavaKernels implements Kernels {
     }
 
     @Override
-    public void gemm(boolean transA, boolean transB, long m, long n, long k, float alpha, MemorySegment a, long lda, MemorySegment b, long ldb, float beta, MemorySegment c, long ldc) {
+    public void gemm(boolean transA, boolean transB, long m, long n, long k, float alpha, MemorySegment a, long lda,
+                     MemorySegment b, long ldb, float beta, MemorySegment c, long ldc) {
         gemm.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
@@ -89,22 +90,30 @@ public final class JavaKernels implements Kernels {
     }
 
     @Override
-    public void elementwiseAddBcast(long d0, long d1, long d2, long d3, MemorySegment a, long as0, long as1, long as2, long as3, MemorySegment b, long bs0, long bs1, long bs2, long bs3, MemorySegment out) {
+    public void elementwiseAddBcast(long d0, long d1, long d2, long d3, MemorySegment a, long as0, long as1, long as2,
+                                    long as3, MemorySegment b, long bs0, long bs1, long bs2, long bs3,
+                                    MemorySegment out) {
         JavaElementwise.bcast(JavaElementwise.ADD, d0, d1, d2, d3, a, as0, as1, as2, as3, b, bs0, bs1, bs2, bs3, out);
     }
 
     @Override
-    public void elementwiseSubBcast(long d0, long d1, long d2, long d3, MemorySegment a, long as0, long as1, long as2, long as3, MemorySegment b, long bs0, long bs1, long bs2, long bs3, MemorySegment out) {
+    public void elementwiseSubBcast(long d0, long d1, long d2, long d3, MemorySegment a, long as0, long as1, long as2,
+                                    long as3, MemorySegment b, long bs0, long bs1, long bs2, long bs3,
+                                    MemorySegment out) {
         JavaElementwise.bcast(JavaElementwise.SUB, d0, d1, d2, d3, a, as0, as1, as2, as3, b, bs0, bs1, bs2, bs3, out);
     }
 
     @Override
-    public void elementwiseMulBcast(long d0, long d1, long d2, long d3, MemorySegment a, long as0, long as1, long as2, long as3, MemorySegment b, long bs0, long bs1, long bs2, long bs3, MemorySegment out) {
+    public void elementwiseMulBcast(long d0, long d1, long d2, long d3, MemorySegment a, long as0, long as1, long as2,
+                                    long as3, MemorySegment b, long bs0, long bs1, long bs2, long bs3,
+                                    MemorySegment out) {
         JavaElementwise.bcast(JavaElementwise.MUL, d0, d1, d2, d3, a, as0, as1, as2, as3, b, bs0, bs1, bs2, bs3, out);
     }
 
     @Override
-    public void elementwiseDivBcast(long d0, long d1, long d2, long d3, MemorySegment a, long as0, long as1, long as2, long as3, MemorySegment b, long bs0, long bs1, long bs2, long bs3, MemorySegment out) {
+    public void elementwiseDivBcast(long d0, long d1, long d2, long d3, MemorySegment a, long as0, long as1, long as2,
+                                    long as3, MemorySegment b, long bs0, long bs1, long bs2, long bs3,
+                                    MemorySegment out) {
         JavaElementwise.bcast(JavaElementwise.DIV, d0, d1, d2, d3, a, as0, as1, as2, as3, b, bs0, bs1, bs2, bs3, out);
     }
 
@@ -214,7 +223,8 @@ public final class JavaKernels implements Kernels {
     }
 
     @Override
-    public void reduceMaxAxis(long outer, long n, long inner, MemorySegment x, MemorySegment max, MemorySegment argmax) {
+    public void reduceMaxAxis(long outer, long n, long inner, MemorySegment x, MemorySegment max,
+                              MemorySegment argmax) {
         JavaReduce.maxAxis(outer, n, inner, x, max, argmax);
     }
 
@@ -234,7 +244,8 @@ public final class JavaKernels implements Kernels {
     }
 
     @Override
-    public void softmaxLogBackward(long outer, long n, long inner, MemorySegment y, MemorySegment gy, MemorySegment gx) {
+    public void softmaxLogBackward(long outer, long n, long inner, MemorySegment y, MemorySegment gy,
+                                   MemorySegment gx) {
         JavaSoftmax.logSoftmaxBackward(outer, n, inner, y, gy, gx);
     }
 
@@ -274,7 +285,8 @@ public final class JavaKernels implements Kernels {
     }
 
     @Override
-    public void lossBceWithLogitsBackward(long n, MemorySegment x, MemorySegment z, MemorySegment gloss, MemorySegment gx) {
+    public void lossBceWithLogitsBackward(long n, MemorySegment x, MemorySegment z, MemorySegment gloss,
+                                          MemorySegment gx) {
         JavaLoss.bceWithLogitsBackward(n, x, z, gloss, gx);
     }
 

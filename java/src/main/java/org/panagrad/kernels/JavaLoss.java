@@ -40,11 +40,12 @@ final class JavaLoss {
             crossEntropyShort(rows, (int) cols, logits, labels, loss, stats);
             return;
         }
+        float[] scratch = JavaRowGroups.get().out;
         for (long r = 0; r < rows; r++) {
             long off = r * cols;
             float target = get(logits, off + label(labels, r));
-            float m = JavaReduce.max(logits, off, cols);
-            double s = JavaReduce.sumExp(logits, off, cols, m);
+            float m = JavaReduce.softMax(logits, off, cols);
+            double s = JavaReduce.sumExp(logits, off, cols, m, scratch);
             float logS = JavaMath.log1p((float) (s - 1.0));
             set(stats, 2 * r, m);
             set(stats, 2 * r + 1, logS);
@@ -56,12 +57,15 @@ final class JavaLoss {
     private static void crossEntropyShort(long rows, int n, MemorySegment logits, MemorySegment labels,
                                           MemorySegment loss, MemorySegment stats) {
         JavaRowGroups g = JavaRowGroups.get();
-        float[] t = g.cols, sums = g.lane, comps = g.lane2, tg = g.out;
+        float[] t = g.cols, sums = g.lane, comps = g.lane2, mxs = g.lane3, tg = g.out;
         for (long r0 = 0; r0 < rows; r0 += L) {
             int w = (int) Math.min(L, rows - r0);
             g.load(logits, r0, w, n);
             FloatVector mx = FloatVector.fromArray(F, t, 0);
-            for (int k = 1; k < n; k++) mx = mx.max(FloatVector.fromArray(F, t, k * L));
+            for (int k = 1; k < n; k++) {
+                FloatVector v = FloatVector.fromArray(F, t, k * L);
+                mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
+            }
             // sum(exp(x - max)) per lane as hi + lo (TwoSum): as exact as double, see JavaReduce.sumExp.
             FloatVector hi = FloatVector.zero(F), lo = hi;
             for (int k = 0; k < n; k++) {
@@ -72,17 +76,29 @@ final class JavaLoss {
             }
             // The targets first: with n == 1 the outputs may alias the labels.
             for (int j = 0; j < L; j++) tg[j] = j < w ? g.block[j * n + (int) label(labels, r0 + j)] : 0.0f;
-            // s - 1 = (hi - 1) + lo, hi - 1 exact for hi in [1, 2] where it matters.
-            FloatVector logS = JavaMath.log1p(hi.sub(1.0f).add(lo));
-            FloatVector lossV = mx.sub(FloatVector.fromArray(F, tg, 0)).add(logS);
-            float[] ms = g.lane3;
-            mx.intoArray(ms, 0);
-            logS.intoArray(sums, 0);
-            lossV.intoArray(comps, 0);
-            for (int j = 0; j < w; j++) {
-                set(stats, 2 * (r0 + j), ms[j]);
-                set(stats, 2 * (r0 + j) + 1, sums[j]);
-                set(loss, r0 + j, comps[j]);
+            hi.intoArray(sums, 0);
+            lo.intoArray(comps, 0);
+            mx.intoArray(mxs, 0);
+            crossEntropyFinish(r0, w, sums, comps, mxs, tg, loss, stats);
+        }
+    }
+
+    /**
+     * stats = (max, log(s)), loss = (max - target) + log(s) for a group, from s = hi + lo. Its own method taking
+     * arrays: with the exp loop in the same compilation, the vector log would not fit C2's budget and box.
+     */
+    private static void crossEntropyFinish(long r0, int w, float[] hiA, float[] loA, float[] mxA, float[] tg,
+                                           MemorySegment loss, MemorySegment stats) {
+        FloatVector mx = FloatVector.fromArray(F, mxA, 0);
+        // s - 1 = (hi - 1) + lo, hi - 1 exact for hi in [1, 2] where it matters.
+        FloatVector logS = JavaMath.log1p(FloatVector.fromArray(F, hiA, 0).sub(1.0f).add(FloatVector.fromArray(F, loA, 0)));
+        FloatVector lossV = mx.sub(FloatVector.fromArray(F, tg, 0)).add(logS);
+        logS.intoArray(hiA, 0);
+        lossV.intoArray(loA, 0);
+        for (int j = 0; j < w; j++) {
+            set(stats, 2 * (r0 + j), mxA[j]);
+            set(stats, 2 * (r0 + j) + 1, hiA[j]);
+            set(loss, r0 + j, loA[j]);
             }
         }
     }
@@ -128,13 +144,12 @@ final class JavaLoss {
             }
             FloatVector gv = FloatVector.fromArray(F, gl, 0), mv = FloatVector.fromArray(F, ms, 0);
             FloatVector lv = FloatVector.fromArray(F, ls, 0);
+            // exp first, the label's minus one on the same exp, then the scale: g * (exp - 1) as written.
             for (int k = 0; k < n; k++) {
-                JavaMath.exp(FloatVector.fromArray(F, t, k * L).sub(mv).sub(lv)).mul(gv).intoArray(o, k * L);
+                JavaMath.exp(FloatVector.fromArray(F, t, k * L).sub(mv).sub(lv)).intoArray(o, k * L);
             }
-            for (int j = 0; j < w; j++) {
-                int at = lab[j] * L + j;
-                o[at] = gl[j] * (JavaMath.exp((t[at] - ms[j]) - ls[j]) - 1.0f);
-            }
+            for (int j = 0; j < w; j++) o[lab[j] * L + j] -= 1.0f;
+            for (int k = 0; k < n; k++) FloatVector.fromArray(F, o, k * L).mul(gv).intoArray(o, k * L);
             g.store(glogits, r0, w, n);
         }
     }
@@ -154,25 +169,56 @@ final class JavaLoss {
         }
     }
 
+    /** Elements per pass of the two-pass kernels below (the scratch block stays in L1). */
+    private static final int BLOCK = 2048;
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
+
+    /*
+     * A loop evaluating two vector logs/exps inlines past C2's node budget, and what is left out is then
+     * called with boxed vectors. So these kernels run in blocks of two passes, each pass its own method
+     * taking only segments and arrays (cheap to call when not inlined), the first writing into a scratch
+     * block the second reads. Each block's inputs are read before its outputs are written: out may alias.
+     */
+
     /**
      * -(z*log(p) + (1-z)*log(1-p)), each log clamped at -100 as torch does (finite loss at p = 0 or 1);
      * log1p(-p) is log(1 - p) without rounding 1 - p. Comparisons keep NaN.
      */
     static void bce(long n, MemorySegment p, MemorySegment z, MemorySegment loss) {
-        long i = 0;
-        for (long e = bound(n); i < e; i += L) {
-            FloatVector pv = load(p, i), zv = load(z, i);
-            FloatVector lp = JavaMath.log(pv), lq = JavaMath.log1p(pv.neg());
-            lp = lp.blend(-100.0f, lp.compare(VectorOperators.LT, -100.0f));
-            lq = lq.blend(-100.0f, lq.compare(VectorOperators.LT, -100.0f));
-            store(zv.fma(lp, zv.neg().add(1.0f).mul(lq)).neg(), loss, i);
+        float[] buf = SCRATCH.get();
+        for (long b0 = 0; b0 < n; b0 += BLOCK) {
+            int w = (int) Math.min(BLOCK, n - b0);
+            logOneMinusClamped(p, b0, w, buf);
+            bceFinish(p, z, loss, b0, w, buf);
         }
-        for (; i < n; i++) {
-            float pi = get(p, i), zi = get(z, i);
-            float lp = JavaMath.log(pi), lq = JavaMath.log1p(-pi);
+    }
+
+    /** buf[i] = max(log1p(-p[b0+i]), -100). */
+    private static void logOneMinusClamped(MemorySegment p, long b0, int w, float[] buf) {
+        int i = 0;
+        for (int e = w - w % L; i < e; i += L) {
+            FloatVector lq = JavaMath.log1p(load(p, b0 + i).neg());
+            lq.blend(-100.0f, lq.compare(VectorOperators.LT, -100.0f)).intoArray(buf, i);
+        }
+        for (; i < w; i++) {
+            float lq = JavaMath.log1p(-get(p, b0 + i));
+            buf[i] = lq < -100.0f ? -100.0f : lq;
+        }
+    }
+
+    /** loss = -(z * max(log(p), -100) + (1 - z) * buf). */
+    private static void bceFinish(MemorySegment p, MemorySegment z, MemorySegment loss, long b0, int w, float[] buf) {
+        int i = 0;
+        for (int e = w - w % L; i < e; i += L) {
+            FloatVector zv = load(z, b0 + i), lq = FloatVector.fromArray(F, buf, i);
+            FloatVector lp = JavaMath.log(load(p, b0 + i));
+            lp = lp.blend(-100.0f, lp.compare(VectorOperators.LT, -100.0f));
+            store(zv.fma(lp, zv.neg().add(1.0f).mul(lq)).neg(), loss, b0 + i);
+        }
+        for (; i < w; i++) {
+            float zi = get(z, b0 + i), lp = JavaMath.log(get(p, b0 + i));
             lp = lp < -100.0f ? -100.0f : lp;
-            lq = lq < -100.0f ? -100.0f : lq;
-            set(loss, i, -Math.fma(zi, lp, (1.0f - zi) * lq));
+            set(loss, b0 + i, -Math.fma(zi, lp, (1.0f - zi) * buf[i]));
         }
     }
 
@@ -195,17 +241,35 @@ final class JavaLoss {
 
     /** max(x,0) - x*z + log(1 + exp(-|x|)): exp never overflows, log1p keeps the tail for large |x|. */
     static void bceWithLogits(long n, MemorySegment x, MemorySegment z, MemorySegment loss) {
-        long i = 0;
-        for (long e = bound(n); i < e; i += L) {
-            FloatVector v = load(x, i);
-            FloatVector pos = v.blend(0.0f, v.compare(VectorOperators.LE, 0.0f).or(v.test(VectorOperators.IS_NAN)));
-            FloatVector t = JavaMath.log1p(JavaMath.exp(v.abs().neg()));
-            store(v.neg().fma(load(z, i), pos).add(t), loss, i); // fused: pos - x*z cancels for z near 1
+        float[] buf = SCRATCH.get();
+        for (long b0 = 0; b0 < n; b0 += BLOCK) {
+            int w = (int) Math.min(BLOCK, n - b0);
+            expMinusAbs(x, b0, w, buf);
+            bceWithLogitsFinish(x, z, loss, b0, w, buf);
         }
-        for (; i < n; i++) {
-            float v = get(x, i);
+    }
+
+    /** buf[i] = exp(-|x[b0+i]|). */
+    private static void expMinusAbs(MemorySegment x, long b0, int w, float[] buf) {
+        int i = 0;
+        for (int e = w - w % L; i < e; i += L) JavaMath.exp(load(x, b0 + i).abs().neg()).intoArray(buf, i);
+        for (; i < w; i++) buf[i] = JavaMath.exp(-Math.abs(get(x, b0 + i)));
+    }
+
+    /** loss = max(x, 0) - x*z + log1p(buf), x*z fused: pos - x*z cancels for z near 1. */
+    private static void bceWithLogitsFinish(MemorySegment x, MemorySegment z, MemorySegment loss, long b0, int w,
+                                            float[] buf) {
+        int i = 0;
+        for (int e = w - w % L; i < e; i += L) {
+            FloatVector v = load(x, b0 + i);
+            FloatVector pos = v.blend(0.0f, v.compare(VectorOperators.LE, 0.0f).or(v.test(VectorOperators.IS_NAN)));
+            FloatVector t = JavaMath.log1p(FloatVector.fromArray(F, buf, i));
+            store(v.neg().fma(load(z, b0 + i), pos).add(t), loss, b0 + i);
+        }
+        for (; i < w; i++) {
+            float v = get(x, b0 + i);
             float pos = v > 0.0f ? v : 0.0f;
-            set(loss, i, Math.fma(-v, get(z, i), pos) + JavaMath.log1p(JavaMath.exp(-Math.abs(v))));
+            set(loss, b0 + i, Math.fma(-v, get(z, b0 + i), pos) + JavaMath.log1p(buf[i]));
         }
     }
 

@@ -87,27 +87,39 @@ final class JavaMath {
 
     /** Vector {@link #exp(float)}. */
     static FloatVector exp(FloatVector x) {
-        // Java min/max propagate NaN, like the C comparisons.
-        x = x.min(89.0f).max(-104.0f);
+        // Compare and blend, as the C comparisons (NaN fails both and stays): cheaper than Java's min/max.
+        x = x.blend(89.0f, x.compare(VectorOperators.GT, 89.0f));
+        x = x.blend(-104.0f, x.compare(VectorOperators.LT, -104.0f));
         FloatVector t = x.fma(LOG2E, SHIFTER);
-        IntVector n = ((IntVector) t.viewAsIntegralLanes()).sub(SHIFTER_BITS);
-        FloatVector k = t.sub(SHIFTER);
-        FloatVector nk = k.neg();
+        IntVector n = t.viewAsIntegralLanes().sub(SHIFTER_BITS);
+        FloatVector nk = t.neg().add(SHIFTER);
         FloatVector r = nk.fma(nk.broadcast(LN2_HI), x);
         r = nk.fma(nk.broadcast(LN2_LO), r);
-        FloatVector r2 = r.mul(r);
         FloatVector p = r.fma(E0, E1);
         p = p.fma(r, p.broadcast(E2));
         p = p.fma(r, p.broadcast(E3));
         p = p.fma(r, p.broadcast(E4));
         p = p.fma(r, p.broadcast(E5));
-        p = p.fma(r2, r).add(1.0f);
+        p = p.fma(r.mul(r), r).add(1.0f);
         IntVector n1 = n.add(n.lanewise(VectorOperators.LSHR, 31)).lanewise(VectorOperators.ASHR, 1);
         IntVector n2 = n.sub(n1);
-        FloatVector s1 = (FloatVector) n1.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
-        FloatVector s2 = (FloatVector) n2.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
         return p.mul(s1).mul(s2);
     }
+
+    /*
+     * Constants as vectors: C2 inlines the Vector API only so deep (MaxInlineLevel) and a method only so
+     * big, and a vector helper left as a call boxes its arguments (an order of magnitude slower); a static
+     * final vector is a load, where a float operand costs a broadcast call chain.
+     */
+    private static FloatVector v(float c) {
+        return FloatVector.broadcast(F, c);
+    }
+
+    private static final FloatVector V_ONE = v(1.0f), V_89 = v(89.0f), V_M104 = v(-104.0f), V_LOG2E = v(LOG2E),
+            V_SHIFTER = v(SHIFTER), V_LN2_HI = v(LN2_HI), V_LN2_LO = v(LN2_LO), V_E0 = v(E0), V_E1 = v(E1),
+            V_E2 = v(E2), V_E3 = v(E3), V_E4 = v(E4), V_E5 = v(E5);
 
     // ---- log ------------------------------------------------------------------------------------
 
@@ -147,34 +159,33 @@ final class JavaMath {
         return x != x ? x : r;
     }
 
+    private static final FloatVector V_G0 = v(G0), V_G1 = v(G1), V_G2 = v(G2), V_G3 = v(G3), V_G4 = v(G4),
+            V_G5 = v(G5), V_G6 = v(G6), V_G7 = v(G7), V_G8 = v(G8), V_HALF = v(0.5f), V_SQRTH = v(SQRTH),
+            V_TINY = v(0x1p-126f), V_2P23 = v(0x1p23f), V_BIAS = v(0x1p23f + 126.0f), V_23 = v(23.0f),
+            V_ZERO = v(0.0f), V_INF = v(Float.POSITIVE_INFINITY), V_NINF = v(Float.NEGATIVE_INFINITY),
+            V_NAN = v(Float.NaN);
+
     /** Vector {@link #log(float)}. */
     static FloatVector log(FloatVector x) {
-        VectorMask<Float> sub = x.compare(VectorOperators.LT, 0x1p-126f);
-        FloatVector xs = x.blend(x.mul(0x1p23f), sub);
-        IntVector bits = (IntVector) xs.viewAsIntegralLanes();
-        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).and(0xff).sub(126);
-        e = e.blend(e.sub(23), sub.cast(e.species()));
-        FloatVector m = (FloatVector) bits.and(0x007fffff).or(0x3f000000).viewAsFloatingLanes();
-        VectorMask<Float> small = m.compare(VectorOperators.LT, SQRTH);
-        e = e.blend(e.sub(1), small.cast(e.species()));
-        m = m.sub(1.0f).blend(m.add(m).sub(1.0f), small);
-        FloatVector ef = (FloatVector) e.convert(VectorOperators.I2F, 0);
+        VectorMask<Float> sub = x.lt(V_TINY);
+        IntVector bits = x.blend(x.mul(V_2P23), sub).viewAsIntegralLanes();
+        // The exponent field as a float without a conversion: bits of 2^23 | k are the float 2^23 + k.
+        FloatVector ef = bits.lanewise(VectorOperators.LSHR, 23).or(0x4B000000).viewAsFloatingLanes()
+                .sub(V_BIAS);
+        ef = ef.blend(ef.sub(V_23), sub);
+        FloatVector m = bits.and(0x007fffff).or(0x3f000000).viewAsFloatingLanes();
+        VectorMask<Float> small = m.lt(V_SQRTH);
+        ef = ef.blend(ef.sub(V_ONE), small);
+        m = m.blend(m.add(m), small).sub(V_ONE);
         FloatVector z = m.mul(m);
-        FloatVector y = m.fma(G0, G1);
-        y = y.fma(m, y.broadcast(G2));
-        y = y.fma(m, y.broadcast(G3));
-        y = y.fma(m, y.broadcast(G4));
-        y = y.fma(m, y.broadcast(G5));
-        y = y.fma(m, y.broadcast(G6));
-        y = y.fma(m, y.broadcast(G7));
-        y = y.fma(m, y.broadcast(G8));
-        y = y.mul(m).mul(z);
-        y = ef.fma(ef.broadcast(LN2_LO), y);
-        y = z.fma(z.broadcast(-0.5f), y);
-        FloatVector r = ef.fma(ef.broadcast(LN2_HI), m.add(y));
-        r = r.blend(x, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
-        r = r.blend(Float.NaN, x.compare(VectorOperators.LT, 0.0f));
-        r = r.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0.0f));
+        FloatVector y = m.fma(V_G0, V_G1).fma(m, V_G2).fma(m, V_G3).fma(m, V_G4).fma(m, V_G5).fma(m, V_G6)
+                .fma(m, V_G7).fma(m, V_G8);
+        y = ef.fma(V_LN2_LO, y.mul(m).mul(z));
+        y = z.neg().fma(V_HALF, y);
+        FloatVector r = ef.fma(V_LN2_HI, m.add(y));
+        r = r.blend(x, x.eq(V_INF));
+        r = r.blend(V_NAN, x.lt(V_ZERO));
+        r = r.blend(V_NINF, x.eq(V_ZERO));
         return r.blend(x, x.test(VectorOperators.IS_NAN));
     }
 
@@ -187,9 +198,9 @@ final class JavaMath {
 
     /** Vector {@link #log1p(float)}. */
     static FloatVector log1p(FloatVector x) {
-        FloatVector u = x.add(1.0f);
-        FloatVector d = u.sub(1.0f);
-        return log(u).mul(x.div(d)).blend(x, d.compare(VectorOperators.EQ, 0.0f));
+        FloatVector u = x.add(V_ONE);
+        FloatVector d = u.sub(V_ONE);
+        return log(u).mul(x.div(d)).blend(x, d.eq(V_ZERO));
     }
 
     // ---- sigmoid, tanh --------------------------------------------------------------------------
@@ -202,12 +213,14 @@ final class JavaMath {
 
     static FloatVector sigmoid(FloatVector x) {
         FloatVector e = exp(x.abs().neg());
-        FloatVector num = e.blend(1.0f, x.compare(VectorOperators.GE, 0.0f));
-        return num.div(e.add(1.0f));
+        FloatVector num = e.blend(V_ONE, x.compare(VectorOperators.GE, V_ZERO));
+        return num.div(e.add(V_ONE));
     }
 
     private static final float T0 = -5.70498872745e-3f, T1 = 2.06390887954e-2f, T2 = -5.37397155531e-2f,
             T3 = 1.33314422036e-1f, T4 = -3.33332819422e-1f;
+    private static final FloatVector V_T0 = v(T0), V_T1 = v(T1), V_T2 = v(T2), V_T3 = v(T3), V_T4 = v(T4),
+            V_TWO = v(2.0f), V_TANH_SMALL = v(0.625f);
 
     /** tanh: odd polynomial near 0 (where the exp form cancels), 1 - 2 / (e^2|x| + 1) elsewhere (Cephes). */
     static float tanh(float x) {
@@ -227,15 +240,12 @@ final class JavaMath {
     static FloatVector tanh(FloatVector x) {
         FloatVector a = x.abs();
         FloatVector s = x.mul(x);
-        FloatVector p = s.fma(T0, T1);
-        p = p.fma(s, p.broadcast(T2));
-        p = p.fma(s, p.broadcast(T3));
-        p = p.fma(s, p.broadcast(T4));
+        FloatVector p = s.fma(V_T0, V_T1).fma(s, V_T2).fma(s, V_T3).fma(s, V_T4);
         FloatVector small = p.mul(s).fma(x, x);
-        FloatVector big = exp(a.add(a)).add(1.0f);
-        big = x.broadcast(2.0f).div(big).neg().add(1.0f);
-        big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0.0f));
-        return big.blend(small, a.compare(VectorOperators.LT, 0.625f));
+        FloatVector big = V_ONE.sub(V_TWO.div(exp(a.add(a)).add(V_ONE)));
+        // x's sign onto the (non-negative) big branch by bits: cheaper than a second blend.
+        big = big.viewAsIntegralLanes().or(x.viewAsIntegralLanes().and(0x80000000)).viewAsFloatingLanes();
+        return big.blend(small, a.lt(V_TANH_SMALL));
     }
 
     // ---- pow ------------------------------------------------------------------------------------

@@ -76,12 +76,36 @@ final class JavaReduce {
     }
 
     /**
+     * Max for softmax and cross-entropy, which subtract it before exp: compare and blend, as C's pg_max (NaN
+     * is not picked up, but a NaN in the row makes the row's results NaN anyway), cheaper than Java's max.
+     */
+    static float softMax(MemorySegment x, long off, long n) {
+        long i = 0;
+        float m;
+        if (n >= L) {
+            FloatVector acc = load(x, off);
+            for (long e = bound(n); i < e; i += L) {
+                FloatVector v = load(x, off + i);
+                acc = acc.blend(v, v.compare(VectorOperators.GT, acc));
+            }
+            m = acc.reduceLanes(VectorOperators.MAX);
+        } else {
+            m = get(x, off);
+        }
+        for (; i < n; i++) {
+            float v = get(x, off + i);
+            m = v > m ? v : m;
+        }
+        return m;
+    }
+
+    /**
      * sum(exp(x[off+i] - m)) for i < n: the exps at full vector width, summed per lane as an unevaluated
      * float pair hi + lo (TwoSum keeps each addition's rounding error in lo), so the result is as accurate as
      * a double sum and s - 1 keeps the tiny terms next to the max's 1. The vector exp is only ever used at
      * the one species F, so its compiled code is never shared between vector shapes.
      */
-    static double sumExp(MemorySegment x, long off, long n, float m) {
+    static double sumExp(MemorySegment x, long off, long n, float m, float[] scratch) {
         FloatVector hi = FloatVector.zero(F), lo = hi;
         long i = 0;
         for (long e = bound(n); i < e; i += L) {
@@ -90,13 +114,15 @@ final class JavaReduce {
             lo = lo.add(hi.sub(t.sub(z)).add(v.sub(z)));
             hi = t;
         }
-        return pairTotal(hi, lo) + sumExpTail(x, off + i, n - i, m);
+        return pairTotal(hi, lo, scratch) + sumExpTail(x, off + i, n - i, m);
     }
 
-    /** sum(hi) + sum(lo) over the lanes, in double. */
-    static double pairTotal(FloatVector hi, FloatVector lo) {
+    /** sum(hi) + sum(lo) over the lanes, in double, through scratch (2 * L floats; lane(j) would be slow). */
+    static double pairTotal(FloatVector hi, FloatVector lo, float[] scratch) {
+        hi.intoArray(scratch, 0);
+        lo.intoArray(scratch, L);
         double t = 0.0;
-        for (int j = 0; j < L; j++) t += (double) hi.lane(j) + lo.lane(j);
+        for (int j = 0; j < 2 * L; j++) t += scratch[j];
         return t;
     }
 
@@ -125,7 +151,18 @@ final class JavaReduce {
                 int w = (int) Math.min(BLOCK, inner - i0);
                 long base = o * n * inner + i0;
                 java.util.Arrays.fill(acc, 0, w, 0.0);
-                for (long k = 0; k < n; k++) {
+                long k = 0;
+                // Four rows per pass over the accumulators: a quarter of their loads and stores.
+                for (; k + 4 <= n; k += 4) {
+                    long r0 = base + k * inner, r1 = r0 + inner, r2 = r1 + inner, r3 = r2 + inner;
+                    int j = 0;
+                    for (; j + LD <= w; j += LD) {
+                        DoubleVector.fromArray(D, acc, j).add(wide(x, r0 + j)).add(wide(x, r1 + j)).add(wide(x, r2 + j))
+                                .add(wide(x, r3 + j)).intoArray(acc, j);
+                    }
+                    for (; j < w; j++) acc[j] += (double) get(x, r0 + j) + get(x, r1 + j) + get(x, r2 + j) + get(x, r3 + j);
+                }
+                for (; k < n; k++) {
                     long row = base + k * inner;
                     int j = 0;
                     for (; j + LD <= w; j += LD) {
@@ -139,12 +176,45 @@ final class JavaReduce {
         }
     }
 
+    /** Max and argmax of short rows, L rows across the lanes (the whole group is read before it is written). */
+    private static void maxShortRows(long rows, int n, MemorySegment x, MemorySegment max, MemorySegment argmax) {
+        JavaRowGroups g = JavaRowGroups.get();
+        float[] t = g.cols, mv = g.lane, av = g.lane2;
+        for (long r0 = 0; r0 < rows; r0 += L) {
+            int w = (int) Math.min(L, rows - r0);
+            g.load(x, r0, w, n);
+            FloatVector best = FloatVector.fromArray(F, t, 0), arg = FloatVector.zero(F);
+            for (int k = 1; k < n; k++) {
+                FloatVector v = FloatVector.fromArray(F, t, k * L);
+                var take = v.compare(VectorOperators.GT, best)
+                        .or(v.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN)));
+                best = best.blend(v, take);
+                arg = arg.blend((float) k, take);
+            }
+            if (w == L) {
+                JavaMath.store(best, max, r0);
+                JavaMath.store(arg, argmax, r0);
+            } else {
+                best.intoArray(mv, 0);
+                arg.intoArray(av, 0);
+                for (int j = 0; j < w; j++) {
+                    set(max, r0 + j, mv[j]);
+                    set(argmax, r0 + j, av[j]);
+                }
+            }
+        }
+    }
+
     /**
      * Max and first argmax along the middle axis. NaN counts as the maximum (as torch.max): once the running
      * value is NaN it stays; ties keep the first index since only a strictly greater value replaces it.
      */
     static void maxAxis(long outer, long n, long inner, MemorySegment x, MemorySegment max, MemorySegment argmax) {
         if (outer <= 0 || n <= 0 || inner <= 0) return;
+        if (inner == 1 && n < JavaRowGroups.SHORT) {
+            maxShortRows(outer, (int) n, x, max, argmax);
+            return;
+        }
         if (inner == 1) {
             for (long o = 0; o < outer; o++) {
                 long off = o * n;

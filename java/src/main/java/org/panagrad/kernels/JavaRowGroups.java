@@ -22,6 +22,7 @@ final class JavaRowGroups {
     /** Per-thread scratch: the block of rows as stored, its columns, an output in columns, the gather map. */
     final float[] block = new float[SHORT * L];
     final float[] cols = new float[SHORT * L];
+    final float[] cols2 = new float[SHORT * L];
     final float[] out = new float[SHORT * L];
     final float[] lane = new float[L];
     final float[] lane2 = new float[L];
@@ -41,13 +42,18 @@ final class JavaRowGroups {
      * columns into {@link #cols}.
      */
     void load(MemorySegment x, long r0, int w, int n) {
+        load(x, r0, w, n, cols);
+    }
+
+    /** As {@link #load(MemorySegment, long, int, int)}, the columns into dst. */
+    void load(MemorySegment x, long r0, int w, int n, float[] dst) {
         MemorySegment.copy(x, FL, (r0 * n) << 2, block, 0, w * n);
         if (w < L) java.util.Arrays.fill(block, w * n, L * n, 0.0f);
         if (mapN != n) {
             for (int j = 0; j < L; j++) map[j] = j * n;
             mapN = n;
         }
-        for (int k = 0; k < n; k++) FloatVector.fromArray(F, block, k, map, 0).intoArray(cols, k * L);
+        for (int k = 0; k < n; k++) FloatVector.fromArray(F, block, k, map, 0).intoArray(dst, k * L);
     }
 
     /** {@link #out} (columns) back to rows r0 .. r0+w of y. */

@@ -8,6 +8,8 @@ import static org.panagrad.kernels.JavaMath.store;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Softmax and log-softmax over the middle axis of x viewed as [outer, n, inner], and their backward passes
@@ -29,30 +31,15 @@ final class JavaSoftmax {
             return;
         }
         if (inner == 1) {
+            float[] scratch = JavaRowGroups.get().out;
             for (long o = 0; o < outer; o++) {
                 long off = o * n;
-                float m = JavaReduce.max(x, off, n);
-                long i = 0;
-                for (long e = bound(n); i < e; i += L) store(JavaMath.exp(load(x, off + i).sub(m)), y, off + i);
-                for (; i < n; i++) set(y, off + i, JavaMath.exp(get(x, off + i) - m));
-                scale(y, off, n, (float) (1.0 / JavaReduce.sum(y, off, n)));
+                float m = JavaReduce.softMax(x, off, n);
+                scale(y, off, n, (float) (1.0 / expStore(x, y, off, n, m, scratch)));
             }
             return;
         }
-        for (long o = 0; o < outer; o++) {
-            for (long j = 0; j < inner; j++) {
-                long base = o * n * inner + j;
-                float m = colMax(x, base, n, inner);
-                double s = 0.0;
-                for (long k = 0; k < n; k++) {
-                    float v = JavaMath.exp(get(x, base + k * inner) - m);
-                    set(y, base + k * inner, v);
-                    s += v;
-                }
-                float inv = (float) (1.0 / s);
-                for (long k = 0; k < n; k++) set(y, base + k * inner, get(y, base + k * inner) * inv);
-            }
-        }
+        columns(outer, n, inner, x, y, false);
     }
 
     /** Softmax or log-softmax of rows shorter than {@link JavaRowGroups#SHORT}, L rows across the lanes. */
@@ -63,7 +50,10 @@ final class JavaSoftmax {
             int w = (int) Math.min(L, rows - r0);
             g.load(x, r0, w, n);
             FloatVector mx = FloatVector.fromArray(JavaMath.F, t, 0);
-            for (int k = 1; k < n; k++) mx = mx.max(FloatVector.fromArray(JavaMath.F, t, k * L));
+            for (int k = 1; k < n; k++) {
+                FloatVector v = FloatVector.fromArray(JavaMath.F, t, k * L);
+                mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
+            }
             // sum(exp(x - max)) per lane as hi + lo (TwoSum): as exact as double, see JavaReduce.sumExp.
             FloatVector hi = FloatVector.zero(JavaMath.F), lo = hi;
             for (int k = 0; k < n; k++) {
@@ -90,16 +80,107 @@ final class JavaSoftmax {
         }
     }
 
+    /** y = exp(x - m) over a row, returning sum(y) (summed as a TwoSum float pair, as exact as double). */
+    private static double expStore(MemorySegment x, MemorySegment y, long off, long n, float m, float[] scratch) {
+        FloatVector hi = FloatVector.zero(JavaMath.F), lo = hi;
+        // One masked loop, the tail included: a second (scalar) exp for the tail costs more than the masks.
+        for (long i = 0; i < n; i += L) {
+            VectorMask<Float> in = JavaMath.F.indexInRange(i, n);
+            FloatVector v = JavaMath.exp(FloatVector.fromMemorySegment(JavaMath.F, x, (off + i) << 2, JavaMath.BO, in).sub(m));
+            v = FloatVector.zero(JavaMath.F).blend(v, in);
+            v.intoMemorySegment(y, (off + i) << 2, JavaMath.BO, in);
+            FloatVector t = hi.add(v), z = t.sub(hi);
+            lo = lo.add(hi.sub(t.sub(z)).add(v.sub(z)));
+            hi = t;
+        }
+        return JavaReduce.pairTotal(hi, lo, scratch);
+    }
+
     private static void scale(MemorySegment y, long off, long n, float f) {
         long i = 0;
         for (long e = bound(n); i < e; i += L) store(load(y, off + i).mul(f), y, off + i);
         for (; i < n; i++) set(y, off + i, get(y, off + i) * f);
     }
 
-    private static float colMax(MemorySegment x, long base, long n, long stride) {
-        float m = get(x, base);
-        for (long k = 1; k < n; k++) m = Math.max(m, get(x, base + k * stride));
-        return m;
+    /** Columns reduced at a time when the axis is not the last one: per-column state in small arrays. */
+    private static final int CB = 256;
+
+    private static final class Cols {
+        final float[] mx = new float[CB], hi = new float[CB], lo = new float[CB];
+    }
+
+    private static final ThreadLocal<Cols> COLS = ThreadLocal.withInitial(Cols::new);
+
+    /** Softmax or log-softmax along a strided axis (inner > 1), vectorised across CB neighbouring columns. */
+    private static void columns(long outer, long n, long inner, MemorySegment x, MemorySegment y, boolean log) {
+        Cols c = COLS.get();
+        for (long o = 0; o < outer; o++)
+            for (long j0 = 0; j0 < inner; j0 += CB) {
+                columnBlock(n, inner, x, y, o * n * inner + j0, (int) Math.min(CB, inner - j0), log, c);
+            }
+    }
+
+    /**
+     * Columns base .. base+w of x viewed as [n, inner]: their max, sum(exp(x - max)) as TwoSum float pairs,
+     * then y. A column is read whole before it is written, so y may be x.
+     */
+    private static void columnBlock(long n, long inner, MemorySegment x, MemorySegment y, long base, int w, boolean log,
+                                    Cols c) {
+        float[] mx = c.mx, hi = c.hi, lo = c.lo;
+        int wv = w - w % L;
+        MemorySegment.copy(x, JavaMath.FL, base << 2, mx, 0, w);
+        for (long k = 1; k < n; k++) {
+            long row = base + k * inner;
+            int j = 0;
+            for (; j < wv; j += L) {
+                FloatVector m = FloatVector.fromArray(JavaMath.F, mx, j), v = load(x, row + j);
+                m.blend(v, v.compare(VectorOperators.GT, m)).intoArray(mx, j);
+            }
+            for (; j < w; j++) {
+                float v = get(x, row + j);
+                mx[j] = v > mx[j] ? v : mx[j];
+            }
+        }
+        java.util.Arrays.fill(hi, 0, w, 0.0f);
+        java.util.Arrays.fill(lo, 0, w, 0.0f);
+        for (long k = 0; k < n; k++) {
+            long row = base + k * inner;
+            int j = 0;
+            for (; j < wv; j += L) {
+                FloatVector e = JavaMath.exp(load(x, row + j).sub(FloatVector.fromArray(JavaMath.F, mx, j)));
+                if (!log) store(e, y, row + j);
+                FloatVector h = FloatVector.fromArray(JavaMath.F, hi, j);
+                FloatVector t = h.add(e), z = t.sub(h);
+                FloatVector.fromArray(JavaMath.F, lo, j).add(h.sub(t.sub(z)).add(e.sub(z))).intoArray(lo, j);
+                t.intoArray(hi, j);
+            }
+            for (; j < w; j++) {
+                float e = JavaMath.exp(get(x, row + j) - mx[j]);
+                if (!log) set(y, row + j, e);
+                float h = hi[j], t = h + e, z = t - h;
+                lo[j] += (h - (t - z)) + (e - z);
+                hi[j] = t;
+            }
+        }
+        // hi becomes 1 / sum (softmax) or log(sum) (log-softmax), from the pair in double.
+        for (int j = 0; j < w; j++) {
+            double sum = (double) hi[j] + lo[j];
+            hi[j] = log ? (float) Math.log(sum) : (float) (1.0 / sum);
+        }
+        for (long k = 0; k < n; k++) {
+            long row = base + k * inner;
+            int j = 0;
+            if (log) {
+                for (; j < wv; j += L) {
+                    store(load(x, row + j).sub(FloatVector.fromArray(JavaMath.F, mx, j)).sub(FloatVector.fromArray(JavaMath.F, hi, j)),
+                            y, row + j);
+                }
+                for (; j < w; j++) set(y, row + j, (get(x, row + j) - mx[j]) - hi[j]);
+            } else {
+                for (; j < wv; j += L) store(load(y, row + j).mul(FloatVector.fromArray(JavaMath.F, hi, j)), y, row + j);
+                for (; j < w; j++) set(y, row + j, get(y, row + j) * hi[j]);
+            }
+        }
     }
 
     // ---- log-softmax: y = (x - max) - log(sum exp(x - max)) -------------------------------------
@@ -112,32 +193,28 @@ final class JavaSoftmax {
             return;
         }
         if (inner == 1) {
+            float[] scratch = JavaRowGroups.get().out;
             for (long o = 0; o < outer; o++) {
                 long off = o * n;
-                float m = JavaReduce.max(x, off, n);
-                float ls = (float) Math.log(JavaReduce.sumExp(x, off, n, m));
+                float m = JavaReduce.softMax(x, off, n);
+                float ls = (float) Math.log(JavaReduce.sumExp(x, off, n, m, scratch));
                 long i = 0;
                 for (long e = bound(n); i < e; i += L) store(load(x, off + i).sub(m).sub(ls), y, off + i);
                 for (; i < n; i++) set(y, off + i, (get(x, off + i) - m) - ls);
             }
             return;
         }
-        for (long o = 0; o < outer; o++) {
-            for (long j = 0; j < inner; j++) {
-                long base = o * n * inner + j;
-                float m = colMax(x, base, n, inner);
-                double s = 0.0;
-                for (long k = 0; k < n; k++) s += JavaMath.exp(get(x, base + k * inner) - m);
-                float ls = (float) Math.log(s);
-                for (long k = 0; k < n; k++) set(y, base + k * inner, (get(x, base + k * inner) - m) - ls);
-            }
-        }
+        columns(outer, n, inner, x, y, true);
     }
 
     // ---- softmax backward: gx = y * (gy - sum(gy * y)) ------------------------------------------
 
     static void softmaxBackward(long outer, long n, long inner, MemorySegment y, MemorySegment gy, MemorySegment gx) {
         if (outer <= 0 || n <= 0 || inner <= 0) return;
+        if (inner == 1 && n < JavaRowGroups.SHORT) {
+            backwardShortRows(outer, (int) n, y, gy, gx, false);
+            return;
+        }
         if (inner == 1) {
             for (long o = 0; o < outer; o++) {
                 long off = o * n;
@@ -164,11 +241,40 @@ final class JavaSoftmax {
         }
     }
 
+    /**
+     * Backward of softmax (gx = y * (gy - sum(gy * y))) or log-softmax (gx = gy - exp(y) * sum(gy)) for rows
+     * shorter than {@link JavaRowGroups#SHORT}, L rows across the lanes; the row sums are short float sums.
+     */
+    private static void backwardShortRows(long rows, int n, MemorySegment y, MemorySegment gy, MemorySegment gx,
+                                          boolean log) {
+        JavaRowGroups g = JavaRowGroups.get();
+        float[] ty = g.cols, tg = g.cols2, o = g.out;
+        for (long r0 = 0; r0 < rows; r0 += L) {
+            int w = (int) Math.min(L, rows - r0);
+            g.load(y, r0, w, n, ty);
+            g.load(gy, r0, w, n, tg);
+            FloatVector s = FloatVector.zero(JavaMath.F);
+            for (int k = 0; k < n; k++) {
+                FloatVector gk = FloatVector.fromArray(JavaMath.F, tg, k * L);
+                s = log ? s.add(gk) : gk.fma(FloatVector.fromArray(JavaMath.F, ty, k * L), s);
+            }
+            for (int k = 0; k < n; k++) {
+                FloatVector yk = FloatVector.fromArray(JavaMath.F, ty, k * L), gk = FloatVector.fromArray(JavaMath.F, tg, k * L);
+                (log ? JavaMath.exp(yk).neg().fma(s, gk) : yk.mul(gk.sub(s))).intoArray(o, k * L);
+            }
+            g.store(gx, r0, w, n);
+        }
+    }
+
     // ---- log-softmax backward: gx = gy - exp(y) * sum(gy) ---------------------------------------
 
     static void logSoftmaxBackward(long outer, long n, long inner, MemorySegment y, MemorySegment gy,
                                    MemorySegment gx) {
         if (outer <= 0 || n <= 0 || inner <= 0) return;
+        if (inner == 1 && n < JavaRowGroups.SHORT) {
+            backwardShortRows(outer, (int) n, y, gy, gx, true);
+            return;
+        }
         if (inner == 1) {
             for (long o = 0; o < outer; o++) {
                 long off = o * n;

@@ -35,11 +35,14 @@ class GemmKernelsAgreementTest {
 
     static Stream<Arguments> cases() {
         int[][] shapes = {{0, 3, 4}, {3, 0, 4}, {3, 4, 0}, {1, 1, 1}, {1, 17, 5}, {7, 1, 9}, {13, 17, 19}, {6, 16, 256},
-            {65, 33, 300}, {130, 120, 70}, {37, 200, 513}, {5, 2100, 3}, {97, 64, 1}, {200, 9, 130}};
+            {65, 33, 300}, {130, 120, 70}, {37, 200, 513}, {5, 2100, 3}, {97, 64, 1}, {200, 9, 130}, {64, 10, 128}, {33, 3, 1000}};
         List<Arguments> list = new ArrayList<>();
-        int i = 0;
-        for (int[] s : shapes)
-            for (int t = 0; t < 4; t++, i++) list.add(Arguments.of(t >= 2, t % 2 == 1, s[0], s[1], s[2], i % ALPHA_BETA.length));
+        // Every transpose combination meets every alpha/beta pair across the shapes.
+        for (int i = 0; i < shapes.length; i++)
+            for (int t = 0; t < 4; t++) {
+                int[] s = shapes[i];
+                list.add(Arguments.of(t >= 2, t % 2 == 1, s[0], s[1], s[2], (i + t) % ALPHA_BETA.length));
+            }
         return list.stream();
     }
 
