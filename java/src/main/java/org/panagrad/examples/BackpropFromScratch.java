@@ -54,9 +54,12 @@ import org.panagrad.nn.Linear;
 public final class BackpropFromScratch {
     private BackpropFromScratch() {}
 
-    /** Batch size and learning rate of the tutorial's training loop. */
+    /** Batch size of the tutorial's data loaders. */
     public static final int BATCH_SIZE = 64;
-    public static final float LEARNING_RATE = 0.1f, REFINE_STEP = 0.1f;
+    /** Learning rate of the gradient-descent loop. */
+    public static final float LEARNING_RATE = 0.1f;
+    /** Scale of the random steps tried by iterative refinement. */
+    public static final float REFINE_STEP = 0.1f;
     static final int CLASSES = 10, PIXELS = 784;
 
     /**
@@ -162,18 +165,19 @@ public final class BackpropFromScratch {
 
     /** Share of samples whose highest score is the label. */
     public static float evaluateAccuracy(DataLoader data, Linear net) {
-        long correct = 0, seen = 0;
+        double correct = 0;
+        long seen = 0;
         try (var g = Autograd.noGrad()) {
             for (Batch b : data) {
                 try (var scope = MemoryScope.open()) {
-                    float[] predicted = net.forward(b.x()).argmax(1).toFloatArray();
-                    float[] labels = b.y().toFloatArray();
-                    for (int i = 0; i < predicted.length; i++) if (predicted[i] == labels[i]) correct++;
-                    seen += predicted.length;
+                    Tensor predicted = net.forward(b.x()).argmax(1);
+                    // One-hot rows of the guess and of the label overlap (product 1) exactly when they agree.
+                    correct += Tensor.oneHot(predicted, CLASSES).mul(Tensor.oneHot(b.y(), CLASSES)).sum().item();
+                    seen += b.size();
                 }
             }
         }
-        return (float) correct / seen;
+        return (float) (correct / seen);
     }
 
     /** Mean cross-entropy over the samples. */

@@ -58,8 +58,9 @@ public final class TorchBasicsAndBlobs {
     /** Heights (t_c) and weights (t_u) of fifteen people, the tutorial's linear-model data. */
     static final float[] T_C = {58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72};
     static final float[] T_U = {115, 117, 120, 123, 126, 129, 132, 135, 139, 142, 146, 150, 154, 159, 164};
-    /** The tutorial's blobs: 5000 samples, 2 centers, 64 features, standard deviation 10, random_state 2020. */
+    /** The tutorial's blobs: 5000 samples, 2 centers, 64 features, standard deviation 10; 10 epochs in batches of 16. */
     public static final int SAMPLES = 5000, FEATURES = 64, EPOCHS = 10, BATCH_SIZE = 16;
+    /** The tutorial's {@code random_state} for make_blobs (also its torch seed for the network). */
     public static final long DATA_SEED = 2020;
 
     // ---- 1. a hand-written SGD loop --------------------------------------------------------------------------
@@ -350,6 +351,7 @@ public final class TorchBasicsAndBlobs {
     public static float accuracy(Block model, TensorDataset data) {
         model.eval();
         try (var g = Autograd.noGrad(); var scope = MemoryScope.open()) {
+            // One read of the predictions after training (not a per-step copy): np.where(pred > 0.5, 1, 0) in Java.
             float[] p = model.forward(data.features()).toFloatArray();
             float[] y = data.labels().toFloatArray();
             int correct = 0;
