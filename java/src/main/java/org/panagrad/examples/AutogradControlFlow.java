@@ -44,13 +44,15 @@ public final class AutogradControlFlow {
      *
      * @param a        the input
      * @param trace    every intermediate {@code b} the loop printed, with its sum and norm
+     * @param sums     the sum of each traced b
+     * @param norms    the norm of each traced b
      * @param doublings how many times the input was doubled in total
      * @param picked   which element of b was returned (0 when the sum was non-negative, else 1)
      * @param c        the returned element
      * @param aGrad    {@code dc/da}
      * @param cOverA   {@code c / a} elementwise, which equals the gradient on the picked element
      */
-    public record Result(float[] a, List<String> trace, int doublings, int picked, float c, float[] aGrad, float[] cOverA) {}
+    public record Result(float[] a, List<String> trace, float[] sums, float[] norms, int doublings, int picked, float c, float[] aGrad, float[] cOverA) {}
 
     /** The side notes: the l2 norm and the sum of {@code [[2, 4], [7, 5]]}. */
     public record NormAndSum(float norm, float normByHand, float sum) {}
@@ -64,14 +66,21 @@ public final class AutogradControlFlow {
         return new Basics(before, y.toFloatArray(), x.grad().toFloatArray(), y.gradFn());
     }
 
+    /** The tutorial's dynamic function without the prints: {@code c = f(a)}. */
+    public static Tensor f(Tensor a) {
+        return f(a, null, null, null);
+    }
+
     /**
      * The tutorial's dynamic function. The loop condition and the branch read values with {@code item()}, which
      * autograd does not see; the multiplications that ran and the element picked by {@code get} are recorded.
      *
      * @param a     a 1-D tensor of two elements
      * @param trace receives one line per doubling (b, its sum and its norm), like the tutorial's prints; may be null
+     * @param sums  receives the sum of b after each doubling in the loop; may be null
+     * @param norms receives the norm of b after each doubling in the loop; may be null
      */
-    public static Tensor f(Tensor a, List<String> trace) {
+    public static Tensor f(Tensor a, List<String> trace, List<Float> sums, List<Float> norms) {
         if (a.dim() != 1 || a.shape(0) != 2) {
             throw new IllegalArgumentException("AutogradControlFlow.f: expected a 1-D tensor of 2 elements, got shape "
                     + java.util.Arrays.toString(a.shape()));
@@ -79,7 +88,10 @@ public final class AutogradControlFlow {
         Tensor b = a.mul(2f);
         while (b.norm().item() < NORM_LIMIT) {
             b = b.mul(2f);
-            if (trace != null) trace.add(b + "  sum " + b.sum().item() + "  norm " + b.norm().item());
+            float sum = b.sum().item(), norm = b.norm().item();
+            if (trace != null) trace.add(b + "  sum " + sum + "  norm " + norm);
+            if (sums != null) sums.add(sum);
+            if (norms != null) norms.add(norm);
         }
         return b.sum().item() >= 0 ? b.get(0) : b.get(1);
     }
@@ -88,13 +100,20 @@ public final class AutogradControlFlow {
     public static Result run(Tensor input) {
         Tensor a = input.detach().mul(1f).attachGrad();   // a fresh leaf, so the caller's tensor is untouched
         List<String> trace = new ArrayList<>();
-        Tensor c = f(a, trace);
+        List<Float> sums = new ArrayList<>(), norms = new ArrayList<>();
+        Tensor c = f(a, trace, sums, norms);
         c.backward();
         float[] av = a.toFloatArray(), grad = a.grad().toFloatArray();
         float cv = c.item();
         int picked = grad[0] != 0 ? 0 : 1;
         // f doubles once before the loop and once per traced line.
-        return new Result(av, trace, trace.size() + 1, picked, cv, grad, new float[] {cv / av[0], cv / av[1]});
+        return new Result(av, trace, toArray(sums), toArray(norms), trace.size() + 1, picked, cv, grad, new float[] {cv / av[0], cv / av[1]});
+    }
+
+    private static float[] toArray(List<Float> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) out[i] = values.get(i);
+        return out;
     }
 
     /** Runs {@link #f} on two numbers drawn uniformly from [-1, 1) with {@code seed}, as the tutorial does. */
