@@ -204,4 +204,19 @@ class TorchBasicsAndBlobsTest {
         assertTrue(runs.get(1).testAccuracy() >= 0.99f, "Adam test accuracy " + runs.get(1).testAccuracy());
         assertTrue(runs.get(2).testAccuracy() >= 0.95f, "SGD test accuracy " + runs.get(2).testAccuracy());
     }
+
+    @Test
+    void runGathersEveryPart() {
+        TorchBasicsAndBlobs.Result r = TorchBasicsAndBlobs.run(4, 1, 200, 1);
+        assertClose(java.util.Arrays.copyOf(GRADS, 3), r.sgd().grads(), 1e-5, 0, "loop with zeroGrad");
+        assertClose(java.util.Arrays.copyOf(GRADS_ACC, 3), r.sgdWithoutZeroGrad().grads(), 1e-5, 0, "loop without zeroGrad");
+        assertEquals(55f, r.polynomialGradient()[0]);
+        assertEquals(TorchBasicsAndBlobs.graph(4).e(), r.graph().e());
+        assertEquals(3, r.trainings().size());
+        for (Training t : r.trainings()) {
+            assertEquals(160, t.trainSize());
+            assertEquals(40, t.testSize());
+            assertEquals(1, t.epochLosses().length);
+        }
+    }
 }
