@@ -429,7 +429,8 @@ public final class TorchBasicsAndBlobs {
 
         System.out.println("\nd(2x^2 + 5x + 6)/dx at 12.5: " + Tensor.fromArray(polynomialGradient(), 4, 4));
 
-        System.out.println("\nblobs: " + samples + " samples, " + epochs + " epochs, batch " + BATCH_SIZE);
+        System.out.println("\n" + new NeuralNetwork(DATA_SEED));
+        System.out.println("blobs: " + samples + " samples, " + epochs + " epochs, batch " + BATCH_SIZE);
         for (Training t : compareOptimizers(samples, epochs)) {
             System.out.println(t.kind() + "...");
             for (int e = 0; e < t.epochLosses().length; e++) System.out.printf("Epoch: %d - Loss:%.4f%n", e + 1, t.epochLosses()[e]);

@@ -219,4 +219,17 @@ class TorchBasicsAndBlobsTest {
             assertEquals(1, t.epochLosses().length);
         }
     }
+
+    @Test
+    void trainingReusesNativeMemoryAfterTheFirstEpoch() {
+        var data = TorchBasicsAndBlobs.blobs(320, TorchBasicsAndBlobs.DATA_SEED);
+        var model = new TorchBasicsAndBlobs.NeuralNetwork(2020);
+        var optimizer = Kind.ADAM.create(model.parameters());
+        var bce = new org.panagrad.loss.BCELoss();
+        TorchBasicsAndBlobs.trainNetwork(model, optimizer, bce, 1, 16, data.train(), data.test(), Kind.ADAM);   // warm-up
+        long fresh = org.panagrad.Memory.stats().freshAllocations();
+        Training t = TorchBasicsAndBlobs.trainNetwork(model, optimizer, bce, 2, 16, data.train(), data.test(), Kind.ADAM);
+        assertEquals(fresh, org.panagrad.Memory.stats().freshAllocations(), "steady-state steps allocate no new native memory");
+        assertTrue(t.epochLosses()[1] < t.epochLosses()[0]);
+    }
 }
