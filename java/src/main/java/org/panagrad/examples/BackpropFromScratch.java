@@ -1,7 +1,5 @@
 package org.panagrad.examples;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.IntStream;
@@ -215,8 +213,8 @@ public final class BackpropFromScratch {
 
         // 2. Data and the one-layer network, initialised like Gluon's mx.init.Normal(): N(0, 0.01).
         boolean fashion = FashionMnist.isAvailable(dir);
-        TensorDataset train = data(Split.TRAIN, settings.trainSamples(), dir);
-        TensorDataset test = data(Split.TEST, settings.testSamples(), dir);
+        TensorDataset train = ExampleData.load(Split.TRAIN, settings.trainSamples(), dir, Idx.Normalization.NONE);
+        TensorDataset test = ExampleData.load(Split.TEST, settings.testSamples(), dir, Idx.Normalization.NONE);
         DataLoader trainData = DataLoader.builder(train).batchSize(BATCH_SIZE).shuffle(true).seed(seed).build();
         DataLoader testData = new DataLoader(test, BATCH_SIZE);
         Linear net = new Linear(PIXELS, CLASSES);
@@ -349,24 +347,6 @@ public final class BackpropFromScratch {
         float m = 0;
         for (int i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
         return m;
-    }
-
-    /** The first {@code n} images of a Fashion-MNIST split, or {@code n} random images with random labels from the global generator. */
-    static TensorDataset data(Split split, int n, Path dir) {
-        if (FashionMnist.isAvailable(dir)) {
-            try {
-                TensorDataset all = FashionMnist.load(split, dir, Idx.Normalization.NONE);
-                return n >= all.size() ? all : all.subset(IntStream.range(0, n).toArray());
-            } catch (IOException e) {
-                throw new UncheckedIOException("BackpropFromScratch: could not read Fashion-MNIST from " + dir, e);
-            }
-        }
-        return MemoryScope.outside(() -> {
-            Tensor images = Tensor.rand(n, PIXELS);
-            float[] u = Tensor.rand(n).toFloatArray(), labels = new float[n];
-            for (int i = 0; i < n; i++) labels[i] = Math.min(CLASSES - 1, (int) (u[i] * CLASSES));
-            return new TensorDataset(images, Tensor.of(labels));
-        });
     }
 
     /** Prints the tutorial's outputs. Optional arguments: train samples, test samples, epochs (default: the tutorial's). */

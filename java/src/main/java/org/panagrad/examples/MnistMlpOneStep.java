@@ -1,11 +1,8 @@
 package org.panagrad.examples;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.panagrad.Autograd;
-import org.panagrad.MemoryScope;
 import org.panagrad.Panagrad;
 import org.panagrad.Tensor;
 import org.panagrad.data.Batch;
@@ -54,8 +51,6 @@ public final class MnistMlpOneStep {
     public static final int BATCH_SIZE = 64;
     /** The learning rate of the single SGD step. */
     public static final float LEARNING_RATE = 0.1f;
-    /** Random stand-in images when Fashion-MNIST is absent. */
-    static final int FALLBACK_SAMPLES = 1024;
 
     /**
      * What the tutorial prints.
@@ -85,25 +80,11 @@ public final class MnistMlpOneStep {
                          float lossBefore, float lossAfter) {}
 
     /**
-     * The training images: Fashion-MNIST from {@code dir}, pixels scaled to [-1, 1], when its files are there;
-     * otherwise {@value #FALLBACK_SAMPLES} random images in [-1, 1) with random labels 0..9 drawn from the
-     * global generator.
+     * The training images: Fashion-MNIST from {@code dir}, pixels scaled to [-1, 1] ({@code (p − 0.5) / 0.5}, the
+     * tutorial's {@code Normalize((0.5,), (0.5,))}), or random stand-ins when its files are not there.
      */
     public static TensorDataset trainingData(Path dir) {
-        if (FashionMnist.isAvailable(dir)) {
-            try {
-                return FashionMnist.load(Split.TRAIN, dir, Idx.Normalization.HALF);
-            } catch (IOException e) {
-                throw new UncheckedIOException("MnistMlpOneStep: could not read Fashion-MNIST from " + dir, e);
-            }
-        }
-        return MemoryScope.outside(() -> {
-            Tensor images = Tensor.uniform(-1f, 1f, FALLBACK_SAMPLES, 784);
-            float[] labels = new float[FALLBACK_SAMPLES];
-            float[] u = Tensor.rand(FALLBACK_SAMPLES).toFloatArray();
-            for (int i = 0; i < labels.length; i++) labels[i] = Math.min(9, (int) (u[i] * 10));
-            return new TensorDataset(images, Tensor.of(labels));
-        });
+        return ExampleData.load(Split.TRAIN, Integer.MAX_VALUE, dir, Idx.Normalization.HALF);
     }
 
     /** The tutorial's network: 784 → 128 → 64 → 10 with ReLUs and no output activation (it returns logits). */
