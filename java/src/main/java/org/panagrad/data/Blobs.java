@@ -104,7 +104,7 @@ public final class Blobs {
             return this;
         }
 
-        /** Bounds of the box the random centers are drawn from (finite, low < high). */
+        /** Bounds of the box the random centers are drawn from (finite, {@code low < high}). */
         public Builder centerBox(double low, double high) {
             if (!(low < high) || !Double.isFinite(low) || !Double.isFinite(high)) {
                 throw new IllegalArgumentException("Blobs: centerBox needs finite low < high, got (" + low + ", " + high + ")");

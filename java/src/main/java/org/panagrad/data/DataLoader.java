@@ -158,8 +158,19 @@ public final class DataLoader implements Iterable<Batch> {
             for (int i = 0; i < n; i++) idx[i] = i;
             return idx;
         }
-        // Mix the epoch into the seed with the golden-ratio increment SplitMix64 itself uses.
-        return permutation(n, new SplittableRandom(seed + e * 0x9E3779B97F4A7C15L));
+        // Hash (seed, epoch) into a fresh seed. Not seed + e * gamma: SplitMix64 seeds one gamma apart give the same
+        // stream shifted by one draw, so consecutive epochs would get correlated orders.
+        return permutation(n, new SplittableRandom(fmix64(seed ^ fmix64(e + 0x9E3779B97F4A7C15L))));
+    }
+
+    /** MurmurHash3's 64-bit finaliser: a bijection that scatters nearby inputs. */
+    private static long fmix64(long k) {
+        k ^= k >>> 33;
+        k *= 0xff51afd7ed558ccdL;
+        k ^= k >>> 33;
+        k *= 0xc4ceb9fe1a85ec53L;
+        k ^= k >>> 33;
+        return k;
     }
 
     /** A uniformly random permutation of {@code 0..n-1} (Fisher-Yates). */

@@ -1,6 +1,6 @@
 package org.panagrad.data;
 
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
@@ -77,46 +78,56 @@ public final class Idx {
      *                     longer than its header says; the message names the file
      */
     public static Array read(Path file, int ndims) throws IOException {
-        byte[] bytes = readMaybeGzipped(file);
         String where = "IDX file " + file;
-        if (bytes.length == 0) throw new IOException(where + ": file is empty");
-        if (bytes.length < 4) {
-            throw new IOException(where + ": truncated: " + bytes.length + " bytes, shorter than the 4-byte magic number");
-        }
-        int magic = bigEndianInt(bytes, 0);
-        int expectedMagic = (UBYTE << 8) | ndims;
-        if (magic != expectedMagic) {
-            throw new IOException(where + ": bad magic number 0x" + String.format("%08x", magic) + ", expected 0x"
-                    + String.format("%08x", expectedMagic) + " (unsigned bytes, " + ndims + " dimension" + (ndims == 1 ? "" : "s")
-                    + ")" + describeMagic(magic));
-        }
-        int header = 4 + 4 * ndims;
-        if (bytes.length < header) {
-            throw new IOException(where + ": truncated: " + bytes.length + " bytes, shorter than the " + header
-                    + "-byte header of a " + ndims + "-dimensional file");
-        }
-        int[] shape = new int[ndims];
-        long expected = header;
-        for (int d = 0; d < ndims; d++) {
-            shape[d] = bigEndianInt(bytes, 4 + 4 * d);
-            if (shape[d] < 0) {
-                throw new IOException(where + ": dimension " + d + " has size " + Integer.toUnsignedString(shape[d])
-                        + ", more than 2^31 - 1");
+        try (InputStream in = open(file)) {
+            // Streamed: the header first, then exactly the promised bytes into one array, then a check for more.
+            byte[] magicBytes = in.readNBytes(4);
+            if (magicBytes.length == 0) throw new IOException(where + ": file is empty");
+            if (magicBytes.length < 4) {
+                throw new IOException(where + ": truncated: " + magicBytes.length + " bytes, shorter than the 4-byte magic number");
             }
+            int magic = bigEndianInt(magicBytes, 0);
+            int expectedMagic = (UBYTE << 8) | ndims;
+            if (magic != expectedMagic) {
+                throw new IOException(where + ": bad magic number 0x" + String.format("%08x", magic) + ", expected 0x"
+                        + String.format("%08x", expectedMagic) + " (unsigned bytes, " + ndims + " dimension" + (ndims == 1 ? "" : "s")
+                        + ")" + describeMagic(magic));
+            }
+            int header = 4 + 4 * ndims;
+            byte[] sizes = in.readNBytes(4 * ndims);
+            if (sizes.length < 4 * ndims) {
+                throw new IOException(where + ": truncated: " + (4 + sizes.length) + " bytes, shorter than the " + header
+                        + "-byte header of a " + ndims + "-dimensional file");
+            }
+            int[] shape = new int[ndims];
+            for (int d = 0; d < ndims; d++) {
+                shape[d] = bigEndianInt(sizes, 4 * d);
+                if (shape[d] < 0) {
+                    throw new IOException(where + ": dimension " + d + " has size " + Integer.toUnsignedString(shape[d])
+                            + ", more than 2^31 - 1");
+                }
+            }
+            if (overflows(shape)) {
+                throw new IOException(where + ": sizes " + Arrays.toString(shape) + " hold more than 2^31 elements, too many for one array");
+            }
+            int n = (int) Tensor.numel(shape);
+            long expected = header + (long) n;
+            byte[] data = in.readNBytes(n);
+            if (data.length < n) {
+                throw new IOException(where + ": truncated: sizes " + Arrays.toString(shape) + " need " + expected + " bytes but the "
+                        + "file has " + (header + data.length));
+            }
+            long trailing = in.transferTo(OutputStream.nullOutputStream());
+            if (trailing > 0) {
+                throw new IOException(where + ": " + trailing + " trailing bytes after the " + expected
+                        + " bytes that sizes " + Arrays.toString(shape) + " need");
+            }
+            return new Array(shape, data);
+        } catch (EOFException e) {
+            throw new IOException(where + ": truncated gzip stream", e);
+        } catch (ZipException e) {
+            throw new IOException(where + ": corrupt gzip stream: " + e.getMessage(), e);
         }
-        if (overflows(shape)) {
-            throw new IOException(where + ": sizes " + Arrays.toString(shape) + " hold more than 2^31 elements, too many for one array");
-        }
-        expected += Tensor.numel(shape);
-        if (bytes.length < expected) {
-            throw new IOException(where + ": truncated: sizes " + Arrays.toString(shape) + " need " + expected + " bytes but the "
-                    + "file has " + bytes.length);
-        }
-        if (bytes.length > expected) {
-            throw new IOException(where + ": " + (bytes.length - expected) + " trailing bytes after the " + expected
-                    + " bytes that sizes " + Arrays.toString(shape) + " need");
-        }
-        return new Array(shape, Arrays.copyOfRange(bytes, header, bytes.length));
     }
 
     /**
@@ -172,25 +183,23 @@ public final class Idx {
         }
     }
 
-    private static byte[] readMaybeGzipped(Path file) throws IOException {
-        byte[] bytes;
+    /** The file's bytes, decompressed when it starts with the gzip magic {@code 1f 8b}. */
+    private static InputStream open(Path file) throws IOException {
+        InputStream raw;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new java.nio.file.NoSuchFileException(file.toString(), null, "IDX file not found");
+            raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "IDX file not found");
         }
-        if (bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
-            try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes), 1 << 16)) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(32, bytes.length * 4));
-                in.transferTo(out);
-                return out.toByteArray();
-            } catch (EOFException e) {
-                throw new IOException("IDX file " + file + ": truncated gzip stream (" + bytes.length + " compressed bytes)", e);
-            } catch (ZipException e) {
-                throw new IOException("IDX file " + file + ": corrupt gzip stream: " + e.getMessage(), e);
-            }
+        try {
+            raw.mark(2);
+            int b0 = raw.read(), b1 = raw.read();
+            raw.reset();
+            return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
         }
-        return bytes;
     }
 
     private static boolean overflows(int[] shape) {

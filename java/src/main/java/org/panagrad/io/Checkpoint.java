@@ -75,7 +75,14 @@ public final class Checkpoint {
         try {
             c = MemoryScope.outside(() -> {
                 try {
-                    return SafeTensors.read(file);
+                    return SafeTensors.read(file, h -> {
+                        for (SafeTensors.Entry e : h.entries()) {
+                            if (!e.name().startsWith(MODEL_PREFIX) && !e.name().startsWith(OPTIM_PREFIX)) {
+                                throw new IOException("Checkpoint: " + file + ": tensor '" + e.name() + "' has neither the '" + MODEL_PREFIX
+                                        + "' nor the '" + OPTIM_PREFIX + "' prefix; not a panagrad checkpoint (use SafeTensors.read for plain files)");
+                            }
+                        }
+                    });
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -84,18 +91,10 @@ public final class Checkpoint {
             throw e.getCause();
         }
         Map<String, Tensor> model = new LinkedHashMap<>(), optim = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : c.tensors().entrySet()) {
-            String name = e.getKey();
-            if (name.startsWith(MODEL_PREFIX)) {
-                model.put(name.substring(MODEL_PREFIX.length()), e.getValue());
-            } else if (name.startsWith(OPTIM_PREFIX)) {
-                optim.put(name.substring(OPTIM_PREFIX.length()), e.getValue());
-            } else {
-                c.tensors().values().forEach(Tensor::close);
-                throw new IOException("Checkpoint: " + file + ": tensor '" + name + "' has neither the '" + MODEL_PREFIX + "' nor the '"
-                        + OPTIM_PREFIX + "' prefix; not a panagrad checkpoint (use SafeTensors.read for plain files)");
-            }
-        }
+        c.tensors().forEach((name, t) -> {
+            if (name.startsWith(MODEL_PREFIX)) model.put(name.substring(MODEL_PREFIX.length()), t);
+            else optim.put(name.substring(OPTIM_PREFIX.length()), t);
+        });
         return new State(Collections.unmodifiableMap(model), Collections.unmodifiableMap(optim), c.metadata());
     }
 

@@ -60,6 +60,7 @@ public final class SafeTensors {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final java.security.SecureRandom TEMP_NAMES = new java.security.SecureRandom();
     private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private SafeTensors() {}
@@ -120,9 +121,11 @@ public final class SafeTensors {
 
         Path absolute = file.toAbsolutePath();
         Path dir = absolute.getParent();
-        Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        // Not Files.createTempFile: it makes the file owner-only (0600), and the rename would carry that over.
+        Path tmp = dir.resolve("." + absolute.getFileName() + "." + Long.toHexString(TEMP_NAMES.nextLong()) + ".tmp");
+        FileChannel opened = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = opened) {
                 ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
                 writeFully(ch, prefix);
                 writeFully(ch, ByteBuffer.wrap(header));
@@ -217,8 +220,19 @@ public final class SafeTensors {
      *                     names the file and, where there is one, the tensor
      */
     public static Contents read(Path file) throws IOException {
+        return read(file, h -> {});
+    }
+
+    /** A check of a validated header that may reject it before any tensor is made. */
+    @FunctionalInterface
+    interface HeaderCheck {
+        void check(Header header) throws IOException;
+    }
+
+    static Contents read(Path file, HeaderCheck extraCheck) throws IOException {
         try (FileChannel ch = open(file); Arena arena = Arena.ofConfined()) {
             Header h = readHeader(file, ch);
+            extraCheck.check(h);
             MemorySegment mapped = map(ch, h, arena);
             Map<String, Tensor> out = new LinkedHashMap<>();
             try {

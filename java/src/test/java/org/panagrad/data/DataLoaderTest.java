@@ -250,6 +250,80 @@ class DataLoaderTest {
         }
     }
 
+    @Test
+    void epochOrdersAreNotShiftedCopiesOfEachOther() {
+        try (TensorDataset data = indexed(50)) {
+            DataLoader loader = DataLoader.builder(data).batchSize(10).shuffle(true).seed(0).build();
+            // Fixed points between two independent random permutations average 1; shifted streams would share many.
+            int[] e0 = loader.order(0), e1 = loader.order(1), e2 = loader.order(2);
+            int same01 = 0, same12 = 0;
+            for (int i = 0; i < 50; i++) {
+                if (e0[i] == e1[i]) same01++;
+                if (e1[i] == e2[i]) same12++;
+            }
+            assertTrue(same01 <= 5 && same12 <= 5, "positions agreeing: " + same01 + ", " + same12);
+            // Adjacent seeds are unrelated too.
+            int[] s1 = DataLoader.builder(data).shuffle(true).seed(1).build().order(0);
+            assertFalse(Arrays.equals(s1, e1));
+        }
+    }
+
+    @Test
+    void multiDimensionalFeaturesAndVectorLabels() {
+        // 4 samples of 2x3 features with 2-vector targets (e.g. regression): rows stay whole.
+        float[] f = new float[4 * 6];
+        for (int i = 0; i < f.length; i++) f[i] = i;
+        Tensor x = Tensor.fromArray(f, 4, 2, 3);
+        Tensor y = Tensor.fromArray(new float[] {0, 0.5f, 1, 1.5f, 2, 2.5f, 3, 3.5f}, 4, 2);
+        TensorDataset data = new TensorDataset(x, y);
+        assertArrayEquals(new int[] {2, 3}, data.featureShape());
+        assertArrayEquals(new int[] {2}, data.labelShape());
+        List<Batch> kept = new ArrayList<>();
+        for (Batch b : DataLoader.builder(data).batchSize(3).keepBatches(true).build()) kept.add(b);
+        assertEquals(2, kept.size());
+        assertArrayEquals(new int[] {3, 2, 3}, kept.get(0).x().shape());
+        assertArrayEquals(new int[] {3, 2}, kept.get(0).y().shape());
+        assertArrayEquals(new int[] {1, 2, 3}, kept.get(1).x().shape());
+        assertArrayEquals(new float[] {18, 19, 20, 21, 22, 23}, kept.get(1).x().toFloatArray());
+        assertArrayEquals(new float[] {3, 3.5f}, kept.get(1).y().toFloatArray());
+        kept.forEach(Batch::close);
+    }
+
+    @Test
+    void aCustomDatasetOnlyImplementsGather() {
+        // Sample i is the constant row [i, i] with label 1 when i is odd: computed, not stored.
+        Dataset computed = new Dataset() {
+            @Override
+            public int size() {
+                return 5;
+            }
+
+            @Override
+            public int[] featureShape() {
+                return new int[] {2};
+            }
+
+            @Override
+            public void gather(int[] indices, int from, Tensor x, Tensor y) {
+                int k = Dataset.checkGather("Computed", size(), featureShape(), labelShape(), indices, from, x, y);
+                for (int r = 0; r < k; r++) {
+                    int i = indices[from + r];
+                    x.setFloat(i, r, 0);
+                    x.setFloat(i, r, 1);
+                    y.setFloat(i % 2, r);
+                }
+            }
+        };
+        List<float[]> ys = new ArrayList<>();
+        for (Batch b : new DataLoader(computed, 2)) ys.add(b.y().toFloatArray());
+        assertEquals(3, ys.size());
+        assertArrayEquals(new float[] {0, 1}, ys.get(0));
+        assertArrayEquals(new float[] {0}, ys.get(2));
+        try (Batch b = computed.get(3, 4)) {
+            assertArrayEquals(new float[] {3, 3, 4, 4}, b.x().toFloatArray());
+        }
+    }
+
     static int[] column0(TensorDataset d) {
         float[] f = d.features().toFloatArray();
         int[] out = new int[d.size()];

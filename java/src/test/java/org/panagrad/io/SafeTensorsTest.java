@@ -65,6 +65,9 @@ class SafeTensorsTest {
         assertEquals(Map.of("epoch", "4", "note", "héllo \"quoted\""), c.metadata());
         assertEquals(Map.of("w", List.of(3, 4)).get("w"), Arrays.stream(SafeTensors.shapes(p).get("w")).boxed().toList());
         assertFalse(hasTempFiles(), "no temporary file left behind");
+        // The atomic rename keeps the permissions any new file gets (umask), not a temp file's owner-only ones.
+        Path plain = Files.write(dir.resolve("plain"), new byte[1]);
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(p));
     }
 
     @Test
