@@ -99,7 +99,6 @@ final class JavaLoss {
             set(stats, 2 * (r0 + j), mxA[j]);
             set(stats, 2 * (r0 + j) + 1, hiA[j]);
             set(loss, r0 + j, loA[j]);
-            }
         }
     }
 
