@@ -86,7 +86,8 @@ cmd_build() { setup; build_native; build_java; }
 
 cmd_test() {
   # Fashion-MNIST lets the suite check the tutorial's accuracy target; the tests skip that check without it.
-  setup dataset-fashion-mnist
+  # Clang builds the libFuzzer target of the kernels that take sizes and class indices.
+  setup dataset-fashion-mnist clang
   build_native
   say "C kernel tests (ctest)"
   ctest --test-dir build --output-on-failure
@@ -95,6 +96,10 @@ cmd_test() {
     cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DPANAGRAD_SANITIZE=ON >/dev/null
     cmake --build build-sanitize -j "$(nproc)" >/dev/null
     ctest --test-dir build-sanitize --output-on-failure
+    say "libFuzzer on the kernels that take sizes and labels (20,000 runs, ASan + UBSan)"
+    cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DPANAGRAD_FUZZ=ON >/dev/null
+    cmake --build build-fuzz -j "$(nproc)" --target pg_fuzz >/dev/null
+    ctest --test-dir build-fuzz --output-on-failure -R pg_fuzz
   fi
   say "Java tests on both backends (native, then pure Java)"
   "${MVN[@]}" install

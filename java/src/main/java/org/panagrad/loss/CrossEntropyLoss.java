@@ -1,6 +1,5 @@
 package org.panagrad.loss;
 
-import java.util.Arrays;
 import org.panagrad.Tensor;
 
 /**
@@ -30,19 +29,6 @@ public class CrossEntropyLoss extends Loss {
 
     @Override
     protected Tensor unreduced(Tensor prediction, Tensor target) {
-        prediction.checkAlive(name());
-        target.checkAlive(name());
-        int[] ps = prediction.shape(), ts = target.shape();
-        if (ps.length != 2 || ts.length != 1 || ts[0] != ps[0]) {
-            throw new IllegalArgumentException(name() + ": logits " + Arrays.toString(ps) + " and target " + Arrays.toString(ts)
-                    + ": need logits [batch, classes] and a target of batch class indices [batch]"
-                    + (ps.length == 1 ? " (for one sample, reshape the logits to [1, " + ps[0] + "])" : ""));
-        }
-        try {
-            return org.panagrad.ops.Loss.crossEntropy(prediction, target);
-        } catch (IllegalArgumentException e) {
-            // The fused op checks every label before its kernel runs; say which loss was called.
-            throw new IllegalArgumentException(name() + ": " + e.getMessage(), e);
-        }
+        return classIndexLoss("logits", prediction, target, org.panagrad.ops.Loss::crossEntropy);
     }
 }

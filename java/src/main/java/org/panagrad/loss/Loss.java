@@ -116,6 +116,29 @@ public abstract class Loss {
         return n.isEmpty() ? "Loss" : n;
     }
 
+    /**
+     * For losses over class indices ({@link CrossEntropyLoss}, {@link NLLLoss}): checks {@code prediction} is
+     * [batch, classes] and {@code target} [batch], then runs the fused op, whose label-range errors get this
+     * loss's name in front. {@code what} names the prediction in messages ("logits", "log-probabilities").
+     */
+    protected Tensor classIndexLoss(String what, Tensor prediction, Tensor target,
+                                    java.util.function.BinaryOperator<Tensor> fused) {
+        prediction.checkAlive(name());
+        target.checkAlive(name());
+        int[] ps = prediction.shape(), ts = target.shape();
+        if (ps.length != 2 || ts.length != 1 || ts[0] != ps[0]) {
+            throw new IllegalArgumentException(name() + ": " + what + " " + Arrays.toString(ps) + " and target " + Arrays.toString(ts)
+                    + ": need " + what + " [batch, classes] and a target of batch class indices [batch]"
+                    + (ps.length == 1 ? " (for one sample, reshape the " + what + " to [1, " + ps[0] + "])" : ""));
+        }
+        try {
+            return fused.apply(prediction, target);
+        } catch (IllegalArgumentException e) {
+            // The fused op checks every label before its kernel runs; say which loss was called.
+            throw new IllegalArgumentException(name() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Throws unless prediction and target have the same shape; the message names this loss and both shapes. */
     protected void checkSameShape(Tensor prediction, Tensor target) {
         prediction.checkAlive(name());

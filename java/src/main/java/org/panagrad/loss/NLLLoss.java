@@ -1,6 +1,5 @@
 package org.panagrad.loss;
 
-import java.util.Arrays;
 import org.panagrad.Tensor;
 
 /**
@@ -29,19 +28,6 @@ public class NLLLoss extends Loss {
 
     @Override
     protected Tensor unreduced(Tensor prediction, Tensor target) {
-        prediction.checkAlive(name());
-        target.checkAlive(name());
-        int[] ps = prediction.shape(), ts = target.shape();
-        if (ps.length != 2 || ts.length != 1 || ts[0] != ps[0]) {
-            throw new IllegalArgumentException(name() + ": log-probabilities " + Arrays.toString(ps) + " and target " + Arrays.toString(ts)
-                    + ": need log-probabilities [batch, classes] and a target of batch class indices [batch]"
-                    + (ps.length == 1 ? " (for one sample, reshape the log-probabilities to [1, " + ps[0] + "])" : ""));
-        }
-        try {
-            return org.panagrad.ops.Loss.nll(prediction, target);
-        } catch (IllegalArgumentException e) {
-            // The fused op checks every label before its kernel runs; say which loss was called.
-            throw new IllegalArgumentException(name() + ": " + e.getMessage(), e);
-        }
+        return classIndexLoss("log-probabilities", prediction, target, org.panagrad.ops.Loss::nll);
     }
 }
