@@ -3,9 +3,9 @@
 # passwordless sudo), finds a JDK 25, builds the native library with CMake and the jars with Maven.
 #
 #   ./panagrad.sh train [options]   train a model (Fashion-MNIST when installed, else generated blobs); --help lists options
-#   ./panagrad.sh test              C tests (ctest, plain and sanitizer builds) and the Java suite on both backends
+#   ./panagrad.sh test              C tests (ctest: plain, ASan+UBSan, libFuzzer) and the Java suite on both backends
 #   ./panagrad.sh bench [--quick]   benchmarks: native vs pure Java vs OpenBLAS from C vs PyTorch, one table
-#   ./panagrad.sh fuzz [N]          long differential-fuzzing campaign (native vs Java), default 10000 programs
+#   ./panagrad.sh fuzz [N] [seed]   long differential-fuzzing campaign (native vs Java), default 10000 programs
 #   ./panagrad.sh memory [steps]    trains the MLP for many steps and prints the native-memory curve
 #   ./panagrad.sh build             only set up and build
 set -euo pipefail
