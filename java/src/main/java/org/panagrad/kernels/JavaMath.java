@@ -45,9 +45,24 @@ final class JavaMath {
         return FloatVector.fromMemorySegment(F, s, i << 2, BO);
     }
 
+    /**
+     * A full vector into s at element i. Why the class test: the Vector API's fallback for reinterpreting lanes
+     * (viewAsIntegralLanes, run by exp/log/tanh until C2 compiles them) stores into a byte[] segment through
+     * the same JDK method as this store, so that method's shared type profile sees heap and native segments.
+     * C2 then inlines both cases into every kernel loop, the store's base becomes "maybe an object", and the
+     * loops lose their unrolling: 1.5-1.7x slower once any exp has run (JDK 25). Under the test s has the
+     * exact native class, so C2 binds the JDK's virtual calls without consulting that profile.
+     */
     static void store(FloatVector v, MemorySegment s, long i) {
-        v.intoMemorySegment(s, i << 2, BO);
+        if (s.getClass() == NATIVE) {
+            v.intoMemorySegment(s, i << 2, BO);
+        } else {
+            v.intoMemorySegment(s, i << 2, BO);
+        }
     }
+
+    /** The class of off-heap segments (see {@link #store}). */
+    static final Class<?> NATIVE = MemorySegment.ofAddress(0).getClass();
 
     // ---- exp ------------------------------------------------------------------------------------
 
