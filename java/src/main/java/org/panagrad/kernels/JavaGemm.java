@@ -241,9 +241,8 @@ final class JavaGemm {
     private static void put(FloatVector acc, MemorySegment c, long at, int w, float alpha, float beta) {
         VectorMask<Float> in = F.indexInRange(0, w);
         // The same roundings as the blocked path's store: alpha * acc, or fma(acc, alpha, beta * C).
-        FloatVector v = beta == 0.0f ? acc.mul(alpha)
-                : acc.fma(FloatVector.broadcast(F, alpha), FloatVector.fromMemorySegment(F, c, at << 2, BO, in).mul(beta));
-        v.intoMemorySegment(c, at << 2, BO, in);
+        FloatVector v = beta == 0.0f ? acc.mul(alpha) : acc.fma(FloatVector.broadcast(F, alpha), JavaMath.load(c, at, in).mul(beta));
+        JavaMath.store(v, c, at, in);
     }
 
     /** C[i, j] = alpha * dot(A[i, :], B[j, :]) + beta * C[i, j] (C not read when beta == 0), for op(B) = B^T. */
@@ -455,13 +454,13 @@ final class JavaGemm {
             if (nr == NR) {
                 for (; j < NR; j += L) {
                     FloatVector t = FloatVector.fromArray(F, tile, i * NR + j);
-                    long at = (row + j) << 2;
+                    long at = row + j;
                     if (beta == 0.0f) {
-                        t.mul(va).intoMemorySegment(c, at, BO);
+                        JavaMath.store(t.mul(va), c, at);
                     } else if (beta == 1.0f) {
-                        t.fma(va, FloatVector.fromMemorySegment(F, c, at, BO)).intoMemorySegment(c, at, BO);
+                        JavaMath.store(t.fma(va, JavaMath.load(c, at)), c, at);
                     } else {
-                        t.fma(va, FloatVector.fromMemorySegment(F, c, at, BO).mul(vb)).intoMemorySegment(c, at, BO);
+                        JavaMath.store(t.fma(va, JavaMath.load(c, at).mul(vb)), c, at);
                     }
                 }
             }
@@ -502,7 +501,7 @@ final class JavaGemm {
                 for (int i = 0; i < L; i++)
                     for (int j = 0; j < L; j++) tout[j * L + i] = tin[i * L + j];
                 for (int j = 0; j < L; j++) {
-                    FloatVector.fromArray(F, tout, j * L).intoMemorySegment(out, ((c0 + j) * rows + r0) << 2, BO);
+                    JavaMath.store(FloatVector.fromArray(F, tout, j * L), out, (c0 + j) * rows + r0);
                 }
             }
             for (long r = r0; r < r0 + L; r++)

@@ -61,6 +61,23 @@ final class JavaMath {
         }
     }
 
+    /** Lanes of s from element i where m is set (others 0); bound to the native class as {@link #store}. */
+    static FloatVector load(MemorySegment s, long i, VectorMask<Float> m) {
+        if (s.getClass() == NATIVE) {
+            return FloatVector.fromMemorySegment(F, s, i << 2, BO, m);
+        }
+        return FloatVector.fromMemorySegment(F, s, i << 2, BO, m);
+    }
+
+    /** The lanes of v where m is set into s from element i; bound to the native class as {@link #store}. */
+    static void store(FloatVector v, MemorySegment s, long i, VectorMask<Float> m) {
+        if (s.getClass() == NATIVE) {
+            v.intoMemorySegment(s, i << 2, BO, m);
+        } else {
+            v.intoMemorySegment(s, i << 2, BO, m);
+        }
+    }
+
     /** The class of off-heap segments (see {@link #store}). */
     static final Class<?> NATIVE = MemorySegment.ofAddress(0).getClass();
 

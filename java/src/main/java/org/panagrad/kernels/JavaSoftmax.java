@@ -86,9 +86,9 @@ final class JavaSoftmax {
         // One masked loop, the tail included: a second (scalar) exp for the tail costs more than the masks.
         for (long i = 0; i < n; i += L) {
             VectorMask<Float> in = JavaMath.F.indexInRange(i, n);
-            FloatVector v = JavaMath.exp(FloatVector.fromMemorySegment(JavaMath.F, x, (off + i) << 2, JavaMath.BO, in).sub(m));
+            FloatVector v = JavaMath.exp(load(x, off + i, in).sub(m));
             v = FloatVector.zero(JavaMath.F).blend(v, in);
-            v.intoMemorySegment(y, (off + i) << 2, JavaMath.BO, in);
+            store(v, y, off + i, in);
             FloatVector t = hi.add(v), z = t.sub(hi);
             lo = lo.add(hi.sub(t.sub(z)).add(v.sub(z)));
             hi = t;
