@@ -177,7 +177,7 @@ final class JavaGemm {
         long rs = ta ? 1 : lda, ps = ta ? lda : 1;
         int i = 0;
         for (; i + 8 <= m; i += 8) {
-            for (int j = 0; j < np; j += L) small8(i, j, n, k, a, rs, ps, bp, np, alpha, beta, c, ldc);
+            for (int j = 0; j < np; j += L) small8(i, j, n, k, a, rs, ps, bp, np, alpha, beta, c, ldc, buf.tile);
         }
         for (; i < m; i++) {
             for (int j = 0; j < np; j += L) {
@@ -186,7 +186,8 @@ final class JavaGemm {
                 for (int p = 0; p < k; p++, ai += ps) {
                     acc = FloatVector.fromArray(F, bp, p * np + j).fma(FloatVector.broadcast(F, a.get(FL, ai << 2)), acc);
                 }
-                put(acc, c, (long) i * ldc + j, n - j, alpha, beta);
+                acc.intoArray(buf.tile, 0);
+                putRows(buf.tile, 1, c, (long) i * ldc + j, ldc, n - j, alpha, beta);
             }
         }
     }
@@ -210,7 +211,7 @@ final class JavaGemm {
 
     /** Rows i .. i+8 of C, columns j .. j+L (clipped to n). */
     private static void small8(int i, int j, int n, int k, MemorySegment a, long rs, long ps, float[] bp, int np,
-                               float alpha, float beta, MemorySegment c, long ldc) {
+                               float alpha, float beta, MemorySegment c, long ldc, float[] tile) {
         FloatVector z = FloatVector.zero(F);
         FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
         long a0 = i * rs;
@@ -225,24 +226,31 @@ final class JavaGemm {
             c6 = bv.fma(FloatVector.broadcast(F, a.get(FL, (a0 + 6 * rs) << 2)), c6);
             c7 = bv.fma(FloatVector.broadcast(F, a.get(FL, (a0 + 7 * rs) << 2)), c7);
         }
-        long co = (long) i * ldc + j;
-        int w = n - j;
-        put(c0, c, co, w, alpha, beta);
-        put(c1, c, co + ldc, w, alpha, beta);
-        put(c2, c, co + 2 * ldc, w, alpha, beta);
-        put(c3, c, co + 3 * ldc, w, alpha, beta);
-        put(c4, c, co + 4 * ldc, w, alpha, beta);
-        put(c5, c, co + 5 * ldc, w, alpha, beta);
-        put(c6, c, co + 6 * ldc, w, alpha, beta);
-        put(c7, c, co + 7 * ldc, w, alpha, beta);
+        // Through the tile: a helper taking the vectors would not always inline, and would box them.
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, L);
+        c2.intoArray(tile, 2 * L);
+        c3.intoArray(tile, 3 * L);
+        c4.intoArray(tile, 4 * L);
+        c5.intoArray(tile, 5 * L);
+        c6.intoArray(tile, 6 * L);
+        c7.intoArray(tile, 7 * L);
+        putRows(tile, 8, c, (long) i * ldc + j, ldc, n - j, alpha, beta);
     }
 
-    /** C[at .. at+min(w, L)] = alpha * acc + beta * C (C not read when beta == 0). Small so that it inlines. */
-    private static void put(FloatVector acc, MemorySegment c, long at, int w, float alpha, float beta) {
+    /**
+     * C[r, 0 .. min(w, L)] = alpha * tile[r] + beta * C[r, ..] for rows r &lt; rows from element co (stride ldc),
+     * C not read when beta == 0; the same roundings as {@link #store}.
+     */
+    private static void putRows(float[] tile, int rows, MemorySegment c, long co, long ldc, int w, float alpha,
+                                float beta) {
         VectorMask<Float> in = F.indexInRange(0, w);
-        // The same roundings as the blocked path's store: alpha * acc, or fma(acc, alpha, beta * C).
-        FloatVector v = beta == 0.0f ? acc.mul(alpha) : acc.fma(FloatVector.broadcast(F, alpha), JavaMath.load(c, at, in).mul(beta));
-        JavaMath.store(v, c, at, in);
+        FloatVector va = FloatVector.broadcast(F, alpha);
+        for (int r = 0; r < rows; r++, co += ldc) {
+            FloatVector t = FloatVector.fromArray(F, tile, r * L);
+            FloatVector v = beta == 0.0f ? t.mul(va) : t.fma(va, JavaMath.load(c, co, in).mul(beta));
+            JavaMath.store(v, c, co, in);
+        }
     }
 
     /** C[i, j] = alpha * dot(A[i, :], B[j, :]) + beta * C[i, j] (C not read when beta == 0), for op(B) = B^T. */
