@@ -11,6 +11,7 @@ import static org.panagrad.kernels.JavaMath.store;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -187,7 +188,11 @@ final class JavaElementwise {
             FloatVector v = JavaMath.exp(load(x, i));
             if (out.getClass() == NATIVE) v.intoMemorySegment(out, i << 2, BO); else v.intoMemorySegment(out, i << 2, BO);
         }
-        for (; i < n; i++) set(out, i, JavaMath.exp(get(x, i)));
+        if (i < n) { // the tail as one masked vector: the same values, cheaper than a scalar exp per element
+            VectorMask<Float> in = F.indexInRange(i, n);
+            FloatVector v = JavaMath.exp(load(x, i, in));
+            if (out.getClass() == NATIVE) v.intoMemorySegment(out, i << 2, BO, in); else v.intoMemorySegment(out, i << 2, BO, in);
+        }
     }
 
     static void log(long n, MemorySegment x, MemorySegment out) {
@@ -196,7 +201,11 @@ final class JavaElementwise {
             FloatVector v = JavaMath.log(load(x, i));
             if (out.getClass() == NATIVE) v.intoMemorySegment(out, i << 2, BO); else v.intoMemorySegment(out, i << 2, BO);
         }
-        for (; i < n; i++) set(out, i, JavaMath.log(get(x, i)));
+        if (i < n) { // the tail as one masked vector: the same values, cheaper than a scalar log per element
+            VectorMask<Float> in = F.indexInRange(i, n);
+            FloatVector v = JavaMath.log(load(x, i, in));
+            if (out.getClass() == NATIVE) v.intoMemorySegment(out, i << 2, BO, in); else v.intoMemorySegment(out, i << 2, BO, in);
+        }
     }
 
     static void sqrt(long n, MemorySegment x, MemorySegment out) {
@@ -230,7 +239,11 @@ final class JavaElementwise {
             FloatVector v = JavaMath.sigmoid(load(x, i));
             if (out.getClass() == NATIVE) v.intoMemorySegment(out, i << 2, BO); else v.intoMemorySegment(out, i << 2, BO);
         }
-        for (; i < n; i++) set(out, i, JavaMath.sigmoid(get(x, i)));
+        if (i < n) { // the tail as one masked vector: the same values, cheaper than a scalar sigmoid per element
+            VectorMask<Float> in = F.indexInRange(i, n);
+            FloatVector v = JavaMath.sigmoid(load(x, i, in));
+            if (out.getClass() == NATIVE) v.intoMemorySegment(out, i << 2, BO, in); else v.intoMemorySegment(out, i << 2, BO, in);
+        }
     }
 
     static void tanh(long n, MemorySegment x, MemorySegment out) {
@@ -239,7 +252,11 @@ final class JavaElementwise {
             FloatVector v = JavaMath.tanh(load(x, i));
             if (out.getClass() == NATIVE) v.intoMemorySegment(out, i << 2, BO); else v.intoMemorySegment(out, i << 2, BO);
         }
-        for (; i < n; i++) set(out, i, JavaMath.tanh(get(x, i)));
+        if (i < n) { // the tail as one masked vector: the same values, cheaper than a scalar tanh per element
+            VectorMask<Float> in = F.indexInRange(i, n);
+            FloatVector v = JavaMath.tanh(load(x, i, in));
+            if (out.getClass() == NATIVE) v.intoMemorySegment(out, i << 2, BO, in); else v.intoMemorySegment(out, i << 2, BO, in);
+        }
     }
 
     /** The square is exact as x * x and vectorises; other powers go through {@link JavaMath#pow}. */
