@@ -21,8 +21,9 @@ import jdk.incubator.vector.VectorOperators;
  * wide, an MC x KC block of op(A) into panels MR rows high (both zero-padded, transposition handled while
  * packing), and an MR x NR register-blocked micro-kernel (Vector API FMAs, 6 rows x 2 vectors: 12
  * accumulators, 2 B vectors and an A broadcast fill the 16 AVX2 registers) computes each tile of C over the
- * KC panel. Large products are split over a small fixed thread pool by rows (or columns when C is wide),
- * each thread packing into its own thread-local buffers.
+ * KC panel. Products at most one vector wide, or shallow ones (k &lt;= {@link #SMALL_K}), skip the blocking
+ * (see {@link #small}): there the panels would be mostly padding. Large products are split over a small
+ * fixed thread pool by rows (or columns when C is wide), each thread packing into its own thread-local buffers.
  */
 final class JavaGemm {
 

@@ -51,7 +51,8 @@ final class JavaMath {
      * the same JDK method as this store, so that method's shared type profile sees heap and native segments.
      * C2 then inlines both cases into every kernel loop, the store's base becomes "maybe an object", and the
      * loops lose their unrolling: 1.5-1.7x slower once any exp has run (JDK 25). Under the test s has the
-     * exact native class, so C2 binds the JDK's virtual calls without consulting that profile.
+     * exact native class, so C2 binds the JDK's virtual calls without consulting that profile (the two
+     * branches are the same call on purpose: only the type C2 knows for s differs).
      * Loops that store after exp/log/tanh write this test inline instead of calling here: the inlined math
      * reaches C2's node budget (NodeCountInliningCutoff), a helper called after it is left as a call, and
      * its vector argument is boxed (2-3x slower); the Vector API's own methods are force-inlined past it.
