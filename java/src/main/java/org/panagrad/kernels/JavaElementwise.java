@@ -1,6 +1,8 @@
 package org.panagrad.kernels;
 
+import static org.panagrad.kernels.JavaMath.BO;
 import static org.panagrad.kernels.JavaMath.F;
+import static org.panagrad.kernels.JavaMath.NATIVE;
 import static org.panagrad.kernels.JavaMath.bound;
 import static org.panagrad.kernels.JavaMath.get;
 import static org.panagrad.kernels.JavaMath.load;
@@ -9,12 +11,14 @@ import static org.panagrad.kernels.JavaMath.store;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
  * Elementwise kernels of {@link JavaKernels} (twin of {@code native/src/elementwise.c}). Each op is its own
  * loop (a shared loop taking a lambda would not inline the vector code): full vectors through the Vector
- * API, then the same formula on scalars for the tail. Every loop reads element i before writing it, so an
+ * API, then the same formula on scalars for the tail. Loops over exp/log/sigmoid/tanh store inline with the
+ * native-class test of {@link JavaMath#store} (a store helper after that much inlined math would not inline). Every loop reads element i before writing it, so an
  * output may be one of the inputs.
  */
 final class JavaElementwise {
@@ -180,14 +184,28 @@ final class JavaElementwise {
 
     static void exp(long n, MemorySegment x, MemorySegment out) {
         long i = 0;
-        for (long e = bound(n); i < e; i += L) store(JavaMath.exp(load(x, i)), out, i);
-        for (; i < n; i++) set(out, i, JavaMath.exp(get(x, i)));
+        for (long e = bound(n); i < e; i += L) {
+            FloatVector v = JavaMath.exp(load(x, i));
+            if (out.getClass() == NATIVE) v.intoMemorySegment(out, i << 2, BO); else v.intoMemorySegment(out, i << 2, BO);
+        }
+        if (i < n) { // the tail as one masked vector: the same values, cheaper than a scalar exp per element
+            VectorMask<Float> in = F.indexInRange(i, n);
+            FloatVector v = JavaMath.exp(load(x, i, in));
+            if (out.getClass() == NATIVE) v.intoMemorySegment(out, i << 2, BO, in); else v.intoMemorySegment(out, i << 2, BO, in);
+        }
     }
 
     static void log(long n, MemorySegment x, MemorySegment out) {
         long i = 0;
-        for (long e = bound(n); i < e; i += L) store(JavaMath.log(load(x, i)), out, i);
-        for (; i < n; i++) set(out, i, JavaMath.log(get(x, i)));
+        for (long e = bound(n); i < e; i += L) {
+            FloatVector v = JavaMath.log(load(x, i));
+            if (out.getClass() == NATIVE) v.intoMemorySegment(out, i << 2, BO); else v.intoMemorySegment(out, i << 2, BO);
+        }
+        if (i < n) { // the tail as one masked vector: the same values, cheaper than a scalar log per element
+            VectorMask<Float> in = F.indexInRange(i, n);
+            FloatVector v = JavaMath.log(load(x, i, in));
+            if (out.getClass() == NATIVE) v.intoMemorySegment(out, i << 2, BO, in); else v.intoMemorySegment(out, i << 2, BO, in);
+        }
     }
 
     static void sqrt(long n, MemorySegment x, MemorySegment out) {
@@ -217,14 +235,28 @@ final class JavaElementwise {
 
     static void sigmoid(long n, MemorySegment x, MemorySegment out) {
         long i = 0;
-        for (long e = bound(n); i < e; i += L) store(JavaMath.sigmoid(load(x, i)), out, i);
-        for (; i < n; i++) set(out, i, JavaMath.sigmoid(get(x, i)));
+        for (long e = bound(n); i < e; i += L) {
+            FloatVector v = JavaMath.sigmoid(load(x, i));
+            if (out.getClass() == NATIVE) v.intoMemorySegment(out, i << 2, BO); else v.intoMemorySegment(out, i << 2, BO);
+        }
+        if (i < n) { // the tail as one masked vector: the same values, cheaper than a scalar sigmoid per element
+            VectorMask<Float> in = F.indexInRange(i, n);
+            FloatVector v = JavaMath.sigmoid(load(x, i, in));
+            if (out.getClass() == NATIVE) v.intoMemorySegment(out, i << 2, BO, in); else v.intoMemorySegment(out, i << 2, BO, in);
+        }
     }
 
     static void tanh(long n, MemorySegment x, MemorySegment out) {
         long i = 0;
-        for (long e = bound(n); i < e; i += L) store(JavaMath.tanh(load(x, i)), out, i);
-        for (; i < n; i++) set(out, i, JavaMath.tanh(get(x, i)));
+        for (long e = bound(n); i < e; i += L) {
+            FloatVector v = JavaMath.tanh(load(x, i));
+            if (out.getClass() == NATIVE) v.intoMemorySegment(out, i << 2, BO); else v.intoMemorySegment(out, i << 2, BO);
+        }
+        if (i < n) { // the tail as one masked vector: the same values, cheaper than a scalar tanh per element
+            VectorMask<Float> in = F.indexInRange(i, n);
+            FloatVector v = JavaMath.tanh(load(x, i, in));
+            if (out.getClass() == NATIVE) v.intoMemorySegment(out, i << 2, BO, in); else v.intoMemorySegment(out, i << 2, BO, in);
+        }
     }
 
     /** The square is exact as x * x and vectorises; other powers go through {@link JavaMath#pow}. */

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -20,8 +21,9 @@ import jdk.incubator.vector.VectorOperators;
  * wide, an MC x KC block of op(A) into panels MR rows high (both zero-padded, transposition handled while
  * packing), and an MR x NR register-blocked micro-kernel (Vector API FMAs, 6 rows x 2 vectors: 12
  * accumulators, 2 B vectors and an A broadcast fill the 16 AVX2 registers) computes each tile of C over the
- * KC panel. Large products are split over a small fixed thread pool by rows (or columns when C is wide),
- * each thread packing into its own thread-local buffers.
+ * KC panel. Products at most one vector wide, or shallow ones (k &lt;= {@link #SMALL_K}), skip the blocking
+ * (see {@link #small}): there the panels would be mostly padding. Large products are split over a small
+ * fixed thread pool by rows (or columns when C is wide), each thread packing into its own thread-local buffers.
  */
 final class JavaGemm {
 
@@ -87,9 +89,17 @@ final class JavaGemm {
             return;
         }
         int mi = Math.toIntExact(m), ni = Math.toIntExact(n), ki = Math.toIntExact(k);
+        boolean fits = ni <= L || (ki <= SMALL_K && ni <= SMALL_N);
+        if (fits && ((!ta && tb) || threads <= 1 || m * n * k < PARALLEL_MIN)) {
+            // C at most one vector wide (a classifier's last layer, x * W^T with 10 outputs) or a shallow
+            // product (its dx = g * W, depth 10): the blocked path's panels of NR columns would be mostly
+            // padding, and its packing and tile round trips cost more than the few multiply-adds. (Serial:
+            // large ones still go to the threads, except x * W^T, which has always run on one.)
+            small(ta, tb, mi, ni, ki, alpha, a, lda, b, ldb, beta, c, ldc, BUFFERS.get());
+            return;
+        }
         if (!ta && tb && n < NR) {
-            // A narrow x * W^T (a classifier's last layer): padding W's rows to a panel of NR would waste
-            // most of the work, while each C[i, j] is a dot product of two contiguous rows.
+            // x * W^T with W a little over one vector high: each C[i, j] is a dot product of two contiguous rows.
             rowDots(mi, ni, ki, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
@@ -147,6 +157,100 @@ final class JavaGemm {
         } else {
             long bOff = tb ? (long) s * ldb : s;
             serial(ta, tb, m, len, k, alpha, a, 0, lda, b, bOff, ldb, beta, c, s, ldc, buf);
+        }
+    }
+
+    /** Depth and width up to which {@link #small} beats packing (op(B) is then at most 16 KB). */
+    static final int SMALL_K = 32, SMALL_N = 128;
+
+    /**
+     * C = alpha * op(A) * op(B) + beta * C without blocking: op(B) is copied once into a zero-padded k x np
+     * array (np = n rounded up to vectors), then each vector of C over 8 rows at a time accumulates
+     * op(A)[i, p] * op(B)[p, :] over the whole depth, 8 independent FMA chains to hide their latency.
+     */
+    private static void small(boolean ta, boolean tb, int m, int n, int k, float alpha, MemorySegment a, long lda,
+                              MemorySegment b, long ldb, float beta, MemorySegment c, long ldc, Buffers buf) {
+        int np = (n + L - 1) / L * L;
+        if (buf.b.length < k * np) buf.b = new float[k * np];
+        float[] bp = buf.b;
+        packSmallB(tb, n, k, b, ldb, np, bp);
+        // op(A)[i, p] at i * rs + p * ps.
+        long rs = ta ? 1 : lda, ps = ta ? lda : 1;
+        int i = 0;
+        for (; i + 8 <= m; i += 8) {
+            for (int j = 0; j < np; j += L) small8(i, j, n, k, a, rs, ps, bp, np, alpha, beta, c, ldc, buf.tile);
+        }
+        for (; i < m; i++) {
+            for (int j = 0; j < np; j += L) {
+                FloatVector acc = FloatVector.zero(F);
+                long ai = i * rs;
+                for (int p = 0; p < k; p++, ai += ps) {
+                    acc = FloatVector.fromArray(F, bp, p * np + j).fma(FloatVector.broadcast(F, a.get(FL, ai << 2)), acc);
+                }
+                acc.intoArray(buf.tile, 0);
+                putRows(buf.tile, 1, c, (long) i * ldc + j, ldc, n - j, alpha, beta);
+            }
+        }
+    }
+
+    /** op(B) into bp[p * np + j], columns n .. np zero. */
+    private static void packSmallB(boolean tb, int n, int k, MemorySegment b, long ldb, int np, float[] bp) {
+        if (tb) {
+            // op(B)[p, j] = B[j, p]: read B's rows contiguously, write with stride np.
+            for (int j = 0; j < n; j++) {
+                long row = (long) j * ldb;
+                for (int p = 0; p < k; p++) bp[p * np + j] = b.get(FL, (row + p) << 2);
+            }
+            if (np > n) for (int p = 0; p < k; p++) java.util.Arrays.fill(bp, p * np + n, p * np + np, 0.0f);
+        } else {
+            for (int p = 0; p < k; p++) {
+                MemorySegment.copy(b, FL, ((long) p * ldb) << 2, bp, p * np, n);
+                java.util.Arrays.fill(bp, p * np + n, p * np + np, 0.0f);
+            }
+        }
+    }
+
+    /** Rows i .. i+8 of C, columns j .. j+L (clipped to n). */
+    private static void small8(int i, int j, int n, int k, MemorySegment a, long rs, long ps, float[] bp, int np,
+                               float alpha, float beta, MemorySegment c, long ldc, float[] tile) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
+        long a0 = i * rs;
+        for (int p = 0; p < k; p++, a0 += ps) {
+            FloatVector bv = FloatVector.fromArray(F, bp, p * np + j);
+            c0 = bv.fma(FloatVector.broadcast(F, a.get(FL, a0 << 2)), c0);
+            c1 = bv.fma(FloatVector.broadcast(F, a.get(FL, (a0 + rs) << 2)), c1);
+            c2 = bv.fma(FloatVector.broadcast(F, a.get(FL, (a0 + 2 * rs) << 2)), c2);
+            c3 = bv.fma(FloatVector.broadcast(F, a.get(FL, (a0 + 3 * rs) << 2)), c3);
+            c4 = bv.fma(FloatVector.broadcast(F, a.get(FL, (a0 + 4 * rs) << 2)), c4);
+            c5 = bv.fma(FloatVector.broadcast(F, a.get(FL, (a0 + 5 * rs) << 2)), c5);
+            c6 = bv.fma(FloatVector.broadcast(F, a.get(FL, (a0 + 6 * rs) << 2)), c6);
+            c7 = bv.fma(FloatVector.broadcast(F, a.get(FL, (a0 + 7 * rs) << 2)), c7);
+        }
+        // Through the tile: a helper taking the vectors would not always inline, and would box them.
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, L);
+        c2.intoArray(tile, 2 * L);
+        c3.intoArray(tile, 3 * L);
+        c4.intoArray(tile, 4 * L);
+        c5.intoArray(tile, 5 * L);
+        c6.intoArray(tile, 6 * L);
+        c7.intoArray(tile, 7 * L);
+        putRows(tile, 8, c, (long) i * ldc + j, ldc, n - j, alpha, beta);
+    }
+
+    /**
+     * C[r, 0 .. min(w, L)] = alpha * tile[r] + beta * C[r, ..] for rows r &lt; rows from element co (stride ldc),
+     * C not read when beta == 0; the same roundings as {@link #store}.
+     */
+    private static void putRows(float[] tile, int rows, MemorySegment c, long co, long ldc, int w, float alpha,
+                                float beta) {
+        VectorMask<Float> in = F.indexInRange(0, w);
+        FloatVector va = FloatVector.broadcast(F, alpha);
+        for (int r = 0; r < rows; r++, co += ldc) {
+            FloatVector t = FloatVector.fromArray(F, tile, r * L);
+            FloatVector v = beta == 0.0f ? t.mul(va) : t.fma(va, JavaMath.load(c, co, in).mul(beta));
+            JavaMath.store(v, c, co, in);
         }
     }
 
@@ -359,13 +463,13 @@ final class JavaGemm {
             if (nr == NR) {
                 for (; j < NR; j += L) {
                     FloatVector t = FloatVector.fromArray(F, tile, i * NR + j);
-                    long at = (row + j) << 2;
+                    long at = row + j;
                     if (beta == 0.0f) {
-                        t.mul(va).intoMemorySegment(c, at, BO);
+                        JavaMath.store(t.mul(va), c, at);
                     } else if (beta == 1.0f) {
-                        t.fma(va, FloatVector.fromMemorySegment(F, c, at, BO)).intoMemorySegment(c, at, BO);
+                        JavaMath.store(t.fma(va, JavaMath.load(c, at)), c, at);
                     } else {
-                        t.fma(va, FloatVector.fromMemorySegment(F, c, at, BO).mul(vb)).intoMemorySegment(c, at, BO);
+                        JavaMath.store(t.fma(va, JavaMath.load(c, at).mul(vb)), c, at);
                     }
                 }
             }
@@ -406,7 +510,7 @@ final class JavaGemm {
                 for (int i = 0; i < L; i++)
                     for (int j = 0; j < L; j++) tout[j * L + i] = tin[i * L + j];
                 for (int j = 0; j < L; j++) {
-                    FloatVector.fromArray(F, tout, j * L).intoMemorySegment(out, ((c0 + j) * rows + r0) << 2, BO);
+                    JavaMath.store(FloatVector.fromArray(F, tout, j * L), out, (c0 + j) * rows + r0);
                 }
             }
             for (long r = r0; r < r0 + L; r++)

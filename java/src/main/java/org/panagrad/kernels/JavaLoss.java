@@ -1,6 +1,8 @@
 package org.panagrad.kernels;
 
+import static org.panagrad.kernels.JavaMath.BO;
 import static org.panagrad.kernels.JavaMath.F;
+import static org.panagrad.kernels.JavaMath.NATIVE;
 import static org.panagrad.kernels.JavaMath.bound;
 import static org.panagrad.kernels.JavaMath.get;
 import static org.panagrad.kernels.JavaMath.load;
@@ -119,7 +121,10 @@ final class JavaLoss {
             float g = get(gloss, r), m = get(stats, 2 * r), l = get(stats, 2 * r + 1), xl = get(logits, off + lab);
             long c = 0;
             for (long e = bound(cols); c < e; c += L) {
-                store(JavaMath.exp(load(logits, off + c).sub(m).sub(l)).mul(g), glogits, off + c);
+                FloatVector v = JavaMath.exp(load(logits, off + c).sub(m).sub(l)).mul(g);
+                // Inline store after the math: see JavaMath.store.
+                if (glogits.getClass() == NATIVE) v.intoMemorySegment(glogits, c + off << 2, BO);
+                else v.intoMemorySegment(glogits, c + off << 2, BO);
             }
             for (; c < cols; c++) set(glogits, off + c, g * JavaMath.exp((get(logits, off + c) - m) - l));
             set(glogits, off + lab, g * (JavaMath.exp((xl - m) - l) - 1.0f));
@@ -212,7 +217,10 @@ final class JavaLoss {
             FloatVector zv = load(z, b0 + i), lq = FloatVector.fromArray(F, buf, i);
             FloatVector lp = JavaMath.log(load(p, b0 + i));
             lp = lp.blend(-100.0f, lp.compare(VectorOperators.LT, -100.0f));
-            store(zv.fma(lp, zv.neg().add(1.0f).mul(lq)).neg(), loss, b0 + i);
+            FloatVector v = zv.fma(lp, zv.neg().add(1.0f).mul(lq)).neg();
+            // Inline store after the math: see JavaMath.store.
+            if (loss.getClass() == NATIVE) v.intoMemorySegment(loss, b0 + i << 2, BO);
+            else v.intoMemorySegment(loss, b0 + i << 2, BO);
         }
         for (; i < w; i++) {
             float zi = get(z, b0 + i), lp = JavaMath.log(get(p, b0 + i));
@@ -277,7 +285,10 @@ final class JavaLoss {
                                       MemorySegment gx) {
         long i = 0;
         for (long e = bound(n); i < e; i += L) {
-            store(load(gloss, i).mul(JavaMath.sigmoid(load(x, i)).sub(load(z, i))), gx, i);
+            // Loads first and the store inline: helpers after the inlined sigmoid would not inline (JavaMath.store).
+            FloatVector gv = load(gloss, i), zv = load(z, i);
+            FloatVector v = gv.mul(JavaMath.sigmoid(load(x, i)).sub(zv));
+            if (gx.getClass() == NATIVE) v.intoMemorySegment(gx, i << 2, BO); else v.intoMemorySegment(gx, i << 2, BO);
         }
         for (; i < n; i++) set(gx, i, get(gloss, i) * (JavaMath.sigmoid(get(x, i)) - get(z, i)));
     }

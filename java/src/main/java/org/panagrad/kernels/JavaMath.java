@@ -45,9 +45,45 @@ final class JavaMath {
         return FloatVector.fromMemorySegment(F, s, i << 2, BO);
     }
 
+    /**
+     * A full vector into s at element i. Why the class test: the Vector API's fallback for reinterpreting lanes
+     * (viewAsIntegralLanes, run by exp/log/tanh until C2 compiles them) stores into a byte[] segment through
+     * the same JDK method as this store, so that method's shared type profile sees heap and native segments.
+     * C2 then inlines both cases into every kernel loop, the store's base becomes "maybe an object", and the
+     * loops lose their unrolling: 1.5-1.7x slower once any exp has run (JDK 25). Under the test s has the
+     * exact native class, so C2 binds the JDK's virtual calls without consulting that profile (the two
+     * branches are the same call on purpose: only the type C2 knows for s differs).
+     * Loops that store after exp/log/tanh write this test inline instead of calling here: the inlined math
+     * reaches C2's node budget (NodeCountInliningCutoff), a helper called after it is left as a call, and
+     * its vector argument is boxed (2-3x slower); the Vector API's own methods are force-inlined past it.
+     */
     static void store(FloatVector v, MemorySegment s, long i) {
-        v.intoMemorySegment(s, i << 2, BO);
+        if (s.getClass() == NATIVE) {
+            v.intoMemorySegment(s, i << 2, BO);
+        } else {
+            v.intoMemorySegment(s, i << 2, BO);
+        }
     }
+
+    /** Lanes of s from element i where m is set (others 0); bound to the native class as {@link #store}. */
+    static FloatVector load(MemorySegment s, long i, VectorMask<Float> m) {
+        if (s.getClass() == NATIVE) {
+            return FloatVector.fromMemorySegment(F, s, i << 2, BO, m);
+        }
+        return FloatVector.fromMemorySegment(F, s, i << 2, BO, m);
+    }
+
+    /** The lanes of v where m is set into s from element i; bound to the native class as {@link #store}. */
+    static void store(FloatVector v, MemorySegment s, long i, VectorMask<Float> m) {
+        if (s.getClass() == NATIVE) {
+            v.intoMemorySegment(s, i << 2, BO, m);
+        } else {
+            v.intoMemorySegment(s, i << 2, BO, m);
+        }
+    }
+
+    /** The class of off-heap segments (see {@link #store}). */
+    static final Class<?> NATIVE = MemorySegment.ofAddress(0).getClass();
 
     // ---- exp ------------------------------------------------------------------------------------
 

@@ -59,8 +59,13 @@ final class JavaRowGroups {
     /** {@link #out} (columns) back to rows r0 .. r0+w of y. */
     void store(MemorySegment y, long r0, int w, int n) {
         float[] o = out, b = block;
-        for (int j = 0; j < w; j++)
-            for (int k = 0; k < n; k++) b[j * n + k] = o[k * L + j];
+        if (w == L && mapN == n) {
+            // A full group: each column scattered back into the rows (faster than element moves on AVX-512).
+            for (int k = 0; k < n; k++) FloatVector.fromArray(F, o, k * L).intoArray(b, k, map, 0);
+        } else {
+            for (int j = 0; j < w; j++)
+                for (int k = 0; k < n; k++) b[j * n + k] = o[k * L + j];
+        }
         MemorySegment.copy(b, 0, y, FL, (r0 * n) << 2, w * n);
     }
 }

@@ -83,12 +83,23 @@ final class JavaSoftmax {
     /** y = exp(x - m) over a row, returning sum(y) (summed as a TwoSum float pair, as exact as double). */
     private static double expStore(MemorySegment x, MemorySegment y, long off, long n, float m, float[] scratch) {
         FloatVector hi = FloatVector.zero(JavaMath.F), lo = hi;
-        // One masked loop, the tail included: a second (scalar) exp for the tail costs more than the masks.
-        for (long i = 0; i < n; i += L) {
+        // Full vectors unmasked (per-iteration masks cost a tenth on long rows), then the tail as one masked
+        // vector (a scalar exp per tail element costs more). Stores inline after the math: see JavaMath.store.
+        long i = 0;
+        for (long e = bound(n); i < e; i += L) {
+            FloatVector v = JavaMath.exp(load(x, off + i).sub(m));
+            if (y.getClass() == JavaMath.NATIVE) v.intoMemorySegment(y, off + i << 2, JavaMath.BO);
+            else v.intoMemorySegment(y, off + i << 2, JavaMath.BO);
+            FloatVector t = hi.add(v), z = t.sub(hi);
+            lo = lo.add(hi.sub(t.sub(z)).add(v.sub(z)));
+            hi = t;
+        }
+        if (i < n) {
             VectorMask<Float> in = JavaMath.F.indexInRange(i, n);
-            FloatVector v = JavaMath.exp(FloatVector.fromMemorySegment(JavaMath.F, x, (off + i) << 2, JavaMath.BO, in).sub(m));
+            FloatVector v = JavaMath.exp(load(x, off + i, in).sub(m));
             v = FloatVector.zero(JavaMath.F).blend(v, in);
-            v.intoMemorySegment(y, (off + i) << 2, JavaMath.BO, in);
+            if (y.getClass() == JavaMath.NATIVE) v.intoMemorySegment(y, off + i << 2, JavaMath.BO, in);
+            else v.intoMemorySegment(y, off + i << 2, JavaMath.BO, in);
             FloatVector t = hi.add(v), z = t.sub(hi);
             lo = lo.add(hi.sub(t.sub(z)).add(v.sub(z)));
             hi = t;
@@ -148,7 +159,10 @@ final class JavaSoftmax {
             int j = 0;
             for (; j < wv; j += L) {
                 FloatVector e = JavaMath.exp(load(x, row + j).sub(FloatVector.fromArray(JavaMath.F, mx, j)));
-                if (!log) store(e, y, row + j);
+                if (!log) { // inline store after the math: see JavaMath.store
+                    if (y.getClass() == JavaMath.NATIVE) e.intoMemorySegment(y, row + j << 2, JavaMath.BO);
+                    else e.intoMemorySegment(y, row + j << 2, JavaMath.BO);
+                }
                 FloatVector h = FloatVector.fromArray(JavaMath.F, hi, j);
                 FloatVector t = h.add(e), z = t.sub(h);
                 FloatVector.fromArray(JavaMath.F, lo, j).add(h.sub(t.sub(z)).add(e.sub(z))).intoArray(lo, j);
@@ -282,7 +296,11 @@ final class JavaSoftmax {
                 FloatVector sv = FloatVector.broadcast(JavaMath.F, sum);
                 long i = 0;
                 for (long e = bound(n); i < e; i += L) {
-                    store(JavaMath.exp(load(y, off + i)).neg().fma(sv, load(gy, off + i)), gx, off + i);
+                    // Loads first and the store inline: see JavaMath.store.
+                    FloatVector g = load(gy, off + i);
+                    FloatVector v = JavaMath.exp(load(y, off + i)).neg().fma(sv, g);
+                    if (gx.getClass() == JavaMath.NATIVE) v.intoMemorySegment(gx, off + i << 2, JavaMath.BO);
+                    else v.intoMemorySegment(gx, off + i << 2, JavaMath.BO);
                 }
                 for (; i < n; i++) set(gx, off + i, Math.fma(-JavaMath.exp(get(y, off + i)), sum, get(gy, off + i)));
             }
