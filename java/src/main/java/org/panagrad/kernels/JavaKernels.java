@@ -45,7 +45,7 @@ public final class JavaKernels implements Kernels {
     @Override
     public String runtimeBlasInfo() {
         return "pure Java, Vector API " + JavaMath.F.vectorBitSize() + "-bit (" + JavaMath.L + " floats), GEMM "
-                + JavaGemm.MR + "x" + JavaGemm.NR + " micro-kernel, " + gemm.threads() + " thread" + (gemm.threads() == 1 ? "" : "s");
+                + JavaGemm.MR + "x" + JavaGemm.NR + " micro-kernel"; // Panagrad.describe() adds the thread count
     }
 
     @Override
