@@ -22,12 +22,6 @@ public class BCELoss extends Loss {
         super(reduction);
     }
 
-    /** The reduced loss of probabilities {@code prediction} against targets of the same shape. */
-    @Override
-    public Tensor forward(Tensor prediction, Tensor target) {
-        return reduce(unreduced(prediction, target), null);
-    }
-
     @Override
     protected Tensor unreduced(Tensor prediction, Tensor target) {
         checkSameShape(prediction, target);

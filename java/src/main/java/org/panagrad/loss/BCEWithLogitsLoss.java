@@ -50,12 +50,6 @@ public class BCEWithLogitsLoss extends Loss {
         return posWeight;
     }
 
-    /** The reduced loss of scores {@code prediction} against targets of the same shape. */
-    @Override
-    public Tensor forward(Tensor prediction, Tensor target) {
-        return reduce(unreduced(prediction, target), null);
-    }
-
     @Override
     protected Tensor unreduced(Tensor prediction, Tensor target) {
         checkSameShape(prediction, target);

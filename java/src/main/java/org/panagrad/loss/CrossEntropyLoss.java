@@ -21,12 +21,6 @@ public class CrossEntropyLoss extends Loss {
         super(reduction);
     }
 
-    /** The reduced loss of logits [batch, classes] against class indices [batch]. */
-    @Override
-    public Tensor forward(Tensor prediction, Tensor target) {
-        return reduce(unreduced(prediction, target), null);
-    }
-
     @Override
     protected Tensor unreduced(Tensor prediction, Tensor target) {
         return classIndexLoss("logits", prediction, target, org.panagrad.ops.Loss::crossEntropy);

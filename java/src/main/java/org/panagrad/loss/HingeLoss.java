@@ -39,12 +39,6 @@ public class HingeLoss extends Loss {
         return margin;
     }
 
-    /** The reduced loss of scores {@code prediction} against labels of -1 and 1 of the same shape. */
-    @Override
-    public Tensor forward(Tensor prediction, Tensor target) {
-        return reduce(unreduced(prediction, target), null);
-    }
-
     @Override
     protected Tensor unreduced(Tensor prediction, Tensor target) {
         checkSameShape(prediction, target);

@@ -22,12 +22,6 @@ public class L2Loss extends Loss {
         super(reduction);
     }
 
-    /** The reduced loss of {@code prediction} against a {@code target} of the same shape. */
-    @Override
-    public Tensor forward(Tensor prediction, Tensor target) {
-        return reduce(unreduced(prediction, target), null);
-    }
-
     @Override
     protected Tensor unreduced(Tensor prediction, Tensor target) {
         checkSameShape(prediction, target);

@@ -46,8 +46,13 @@ public abstract class Loss {
         return reduction;
     }
 
-    /** The loss of {@code prediction} against {@code target}. The built-ins return {@code reduce(unreduced(p, t), null)}. */
-    public abstract Tensor forward(Tensor prediction, Tensor target);
+    /**
+     * The loss of {@code prediction} against {@code target}: {@link #unreduced} then the reduction, which is all the
+     * built-ins need. A custom loss overrides this method alone (or {@link #unreduced}, to support weights too).
+     */
+    public Tensor forward(Tensor prediction, Tensor target) {
+        return reduce(unreduced(prediction, target), null);
+    }
 
     /**
      * The loss with each unreduced value multiplied by {@code weight} before the reduction (Gluon's

@@ -20,12 +20,6 @@ public class NLLLoss extends Loss {
         super(reduction);
     }
 
-    /** The reduced loss of log-probabilities [batch, classes] against class indices [batch]. */
-    @Override
-    public Tensor forward(Tensor prediction, Tensor target) {
-        return reduce(unreduced(prediction, target), null);
-    }
-
     @Override
     protected Tensor unreduced(Tensor prediction, Tensor target) {
         return classIndexLoss("log-probabilities", prediction, target, org.panagrad.ops.Loss::nll);
